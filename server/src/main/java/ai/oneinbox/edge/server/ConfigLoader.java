@@ -1,5 +1,6 @@
 package ai.oneinbox.edge.server;
 
+import ai.oneinbox.edge.routing.Cidr;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -285,10 +286,11 @@ public final class ConfigLoader {
 
     private static List<String> cidrs(ConfigSection s, String key) throws ConfigException {
         List<String> values = s.strings(key, List.of());
-        for (int i = 0; i < values.size(); i++) {
-            String reason = CidrSyntax.check(values.get(i));
-            if (reason != null) {
-                throw s.error(key, "entry '" + values.get(i) + "' is not a CIDR range: " + reason);
+        for (String value : values) {
+            try {
+                Cidr.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw s.error(key, e.getMessage());
             }
         }
         return values;

@@ -36,7 +36,7 @@ final class ConfigSection {
         if (child != null && !child.isObject()) {
             throw error(key, "must be a mapping of keys, got " + describe(child));
         }
-        return new ConfigSection(keyPath(key), child == null ? node.objectNode() : child, envSources);
+        return new ConfigSection(keyPath(key), child == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : child, envSources);
     }
 
     String string(String key, String defaultValue) throws ConfigException {
