@@ -91,7 +91,7 @@ class ConfigLoaderTest {
         "sip:\\n  timers:\\n    t1: 5 seconds    | sip.timers.t1: must be a duration such as 500ms, 2s, 1m or 1h, got '5 seconds'",
         "sip:\\n  timers:\\n    t1: 2s\\n    t2: 1s | sip.timers.t2: must be at least sip.timers.t1 (RFC 3261 §17.1.2.2)",
         "sip:\\n  voicemail_uri: http://x     | sip.voicemail_uri: must be a SIP URI such as sip:voicemail@10.0.0.5:5060, got 'http://x'",
-        "sip:\\n  trunks:\\n    extra_cidrs: [10.0.0.0/33] | sip.trunks.extra_cidrs: CIDR "10.0.0.0/33": prefix length 33 exceeds 32",
+        "sip:\\n  trunks:\\n    extra_cidrs: [10.0.0.0/33] | sip.trunks.extra_cidrs: CIDR \"10.0.0.0/33\": prefix length 33 exceeds 32",
         "sip:\\n  failover:\\n    final_statuses: [486, 200] | sip.failover.final_statuses[1]: must be an integer between 300 and 699, got '200'",
         "sip:\\n  tls:\\n    certificate: /nonexistent.pem | sip.tls.certificate: names a file that does not exist or cannot be read: /nonexistent.pem",
         "api:\\n  port: 5060                     | api.port: must differ from sip.port (5060)",
