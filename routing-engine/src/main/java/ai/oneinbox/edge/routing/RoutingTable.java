@@ -115,11 +115,21 @@ public final class RoutingTable {
     state = next;
   }
 
+  /** Distinct route shapes in use (for tests and the memory benchmark). */
+  synchronized int shapeCount() {
+    return writer.shapeCount();
+  }
+
   /** The number's route, if the number is in the table. */
   public Optional<NumberRoute> number(E164 number) {
     State s = state;
     long shape = s.lookup(number.value());
     return shape < 0 ? Optional.empty() : Optional.of(s.shape(shape).route(number));
+  }
+
+  /** The shape id of E.164 digits {@code number}, or -1: the first step of every lookup. */
+  long lookup(long number) {
+    return state.lookup(number);
   }
 
   /** Whether the number is in the table. */
