@@ -45,6 +45,20 @@ public final class SipParser {
                 b.toString(a.reasonStart, head.startLineEnd - a.reasonStart, StandardCharsets.UTF_8));
     }
 
+    /**
+     * The answer to a request whose octets cannot be taken as a message though its head can be read: a
+     * stream that lost its framing (no or invalid Content-Length) or a message over the size limit.
+     * {@code head} holds the start line and headers; the answer copies Via, From, To, Call-ID and CSeq from
+     * it when they are there. Never throws.
+     */
+    public static SipParseError reject(ByteBuf head, SipLimits limits, int status, String reason) {
+        Attempt a = new Attempt(head.slice(head.readerIndex(), head.readableBytes()), limits);
+        a.startLine();
+        a.indexHeaders();
+        a.errorStatus = status;
+        return a.error(reason);
+    }
+
     /** One parse over a slice whose index 0 is the first octet of the message. */
     private static final class Attempt {
         final ByteBuf b;
