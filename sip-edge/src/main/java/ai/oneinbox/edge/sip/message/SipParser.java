@@ -230,6 +230,9 @@ public final class SipParser {
                         return "no empty line after the headers";
                     }
                     lineEnd = lf > j && b.getByte(lf - 1) == SipGrammar.CR ? lf - 1 : lf;
+                    if (b.indexOf(j, lineEnd, SipGrammar.CR) >= 0) {
+                        return "bare CR in a header line"; // never in a value (RFC 3261 §25.1)
+                    }
                     if (lf + 1 < n && SipGrammar.isWsp(b.getByte(lf + 1))) {
                         j = lf + 1;
                         continue;

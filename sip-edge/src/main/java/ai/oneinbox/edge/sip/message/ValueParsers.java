@@ -30,13 +30,14 @@ final class ValueParsers {
             if (k == NO_MATCH) {
                 return j;
             }
+            int nameStart = k;
             k = SipGrammar.expectToken(buf, k, end);
             if (k == NO_MATCH) {
                 return NO_MATCH;
             }
             int eq = SipGrammar.expectEQUAL(buf, k, end);
             if (eq != NO_MATCH) {
-                k = scanGenValue(buf, eq, end);
+                k = scanGenValue(buf, eq, end, SipGrammar.equalsIgnoreCase(buf, nameStart, k, "received"));
                 if (k == NO_MATCH) {
                     return NO_MATCH;
                 }
@@ -45,7 +46,8 @@ final class ValueParsers {
         }
     }
 
-    private static int scanGenValue(ByteBuf buf, int i, int end) {
+    /** {@code ipv6}: also an IPv6 address without brackets, as {@code received} may carry (RFC 5118 §4.5). */
+    private static int scanGenValue(ByteBuf buf, int i, int end, boolean ipv6) {
         if (i >= end) {
             return NO_MATCH;
         }
@@ -56,11 +58,10 @@ final class ValueParsers {
         if (b == '[') {
             return SipGrammar.expectHost(buf, i, end);
         }
-        // token, or a host: also IPv6 without brackets as received= may carry (RFC 5118 §4.5)
         int j = i;
         while (j < end) {
             byte c = buf.getByte(j);
-            if (SipGrammar.isTokenChar(c) || c == ':') {
+            if (SipGrammar.isTokenChar(c) || (ipv6 && c == ':')) {
                 j++;
             } else {
                 break;
