@@ -13,7 +13,7 @@ public interface ClientTransactionUser<R> {
    */
   void response(int status, R response);
 
-  /** Timer B or F fired (or the cancelled branch never answered): no final response will come. */
+  /** Timer B or F fired (or the cancelled branch never answered): no final response will come. Reported before {@link #terminated}. */
   void timedOut();
 
   /** The request could not be sent (RFC 3261 §17.1.4). */

@@ -143,8 +143,8 @@ public final class InviteClientTransaction<M, R> extends Transaction<M> {
   /** The INVITE (or the ACK) could not be sent. */
   public void transportError() {
     if (state == TransactionState.CALLING || state == TransactionState.PROCEEDING) {
-      terminate();
       user.transportFailed();
+      terminate();
     }
   }
 
@@ -159,8 +159,8 @@ public final class InviteClientTransaction<M, R> extends Transaction<M> {
   }
 
   private void timerB() {
-    terminate();
     user.timedOut();
+    terminate();
   }
 
   @Override

@@ -105,8 +105,8 @@ public final class NonInviteClientTransaction<M, R> extends Transaction<M> {
   /** The request could not be sent. */
   public void transportError() {
     if (state == TransactionState.TRYING || state == TransactionState.PROCEEDING) {
-      terminate();
       user.transportFailed();
+      terminate();
     }
   }
 
@@ -119,8 +119,8 @@ public final class NonInviteClientTransaction<M, R> extends Transaction<M> {
   }
 
   private void timerF() {
-    terminate();
     user.timedOut();
+    terminate();
   }
 
   @Override
