@@ -112,6 +112,14 @@ public final class SippProcess implements AutoCloseable {
     return stats();
   }
 
+  /** Waits until the scenario has logged a line containing {@code text} (its {@code <log>} actions). */
+  public String awaitLogLine(String text, Duration bound) {
+    Awaiting.until(() -> logLines().stream().anyMatch(l -> l.contains(text)) || !process.isAlive(), bound,
+        () -> name + " logged no line with '" + text + "' within " + bound + ": " + logLines() + "\n" + output());
+    return logLines().stream().filter(l -> l.contains(text)).findFirst()
+        .orElseThrow(() -> new AssertionError(name + " exited before logging '" + text + "'\n" + output()));
+  }
+
   /** The statistics as last dumped (every second while running, and at exit). */
   public SippStats stats() {
     return SippStats.read(workDir.resolve(STAT_FILE));
