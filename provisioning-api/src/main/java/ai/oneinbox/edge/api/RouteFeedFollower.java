@@ -56,6 +56,7 @@ public final class RouteFeedFollower implements AutoCloseable {
     // Confined to {@link #context}.
     private boolean running;
     private boolean again;
+    private int failing;
     private List<Promise<Long>> waiting = new ArrayList<>();
     private volatile boolean closed;
 
@@ -152,8 +153,16 @@ public final class RouteFeedFollower implements AutoCloseable {
         readAfter(table.version()).onComplete(ar -> {
             running = false;
             if (ar.failed() && !closed) {
-                log.warn("Route feed catch-up failed at version {}: {} (retrying on the next notification or poll)",
-                        table.version(), ar.cause().toString());
+                // One warning per outage, not one per poll.
+                if (failing++ == 0) {
+                    log.warn("Route feed catch-up failed at version {}: {} (retrying on every notification and poll;"
+                            + " routing continues from memory)", table.version(), ar.cause().toString());
+                } else {
+                    log.debug("Route feed catch-up failed again: {}", ar.cause().toString());
+                }
+            } else if (ar.succeeded() && failing > 0) {
+                log.info("Route feed caught up again at version {} after {} failed attempts", table.version(), failing);
+                failing = 0;
             }
             served.forEach(p -> {
                 if (ar.succeeded()) {
