@@ -34,6 +34,7 @@ public final class ConfigLoader {
             Map.entry("EDGE_DATA_DIR", "data_dir"),
             Map.entry("EDGE_DB_URL", "database.url"),
             Map.entry("EDGE_API_KEY", "api.api_key"),
+            Map.entry("EDGE_SECRETS_KEY", "api.secrets_key"),
             Map.entry("EDGE_TRUNK_CIDRS", "sip.trunks.extra_cidrs"),
             Map.entry("EDGE_VOICEMAIL_URI", "sip.voicemail_uri"),
             Map.entry("EDGE_TWILIO_BASE_URL", "provider.twilio.base_url"),
@@ -193,10 +194,23 @@ public final class ConfigLoader {
         if (!key.isEmpty() && key.length() < 16) {
             throw a.error("api_key", "must be at least 16 characters (or empty to generate one)");
         }
+        String secrets = a.string("secrets_key", "");
+        if (!secrets.isEmpty()) {
+            byte[] raw;
+            try {
+                raw = java.util.Base64.getDecoder().decode(secrets);
+            } catch (IllegalArgumentException e) {
+                throw a.error("secrets_key", "must be base64 (32 random bytes), e.g. from `openssl rand -base64 32`");
+            }
+            if (raw.length != 32) {
+                throw a.error("secrets_key", "must decode to 32 bytes (AES-256), got " + raw.length);
+            }
+        }
         int maxBody = a.integer("max_body_bytes", 65_536, 1_024, 16_777_216);
         String publicUri = sipUri(a, "public_sip_uri", "sip:voice.oneinbox.ai:5060");
         a.finish();
-        return new EdgeConfig.Api(host, port, key.isEmpty() ? Optional.empty() : Optional.of(key), maxBody, publicUri);
+        return new EdgeConfig.Api(host, port, key.isEmpty() ? Optional.empty() : Optional.of(key),
+                secrets.isEmpty() ? Optional.empty() : Optional.of(secrets), maxBody, publicUri);
     }
 
     private static EdgeConfig.Database database(ConfigSection d) throws ConfigException {

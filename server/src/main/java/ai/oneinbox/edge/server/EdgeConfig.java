@@ -53,7 +53,13 @@ public record EdgeConfig(
 
     public record Health(Duration interval, Duration timeout, int downAfter, int upAfter) {}
 
-    public record Api(String host, int port, Optional<String> apiKey, int maxBodyBytes, String publicSipUri) {}
+    public record Api(String host, int port, Optional<String> apiKey, Optional<String> secretsKey, int maxBodyBytes,
+            String publicSipUri) {
+        @Override
+        public String toString() { // never print the keys
+            return "Api[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", publicSipUri=" + publicSipUri + "]";
+        }
+    }
 
     public record Database(Optional<String> url, int poolSize) {}
 

@@ -1,7 +1,21 @@
 package ai.oneinbox.edge.server;
 
+import ai.oneinbox.edge.api.ApiConfig;
+import ai.oneinbox.edge.api.Database;
+import ai.oneinbox.edge.api.DatabaseConfig;
+import ai.oneinbox.edge.api.ProviderConfig;
+import ai.oneinbox.edge.api.ProvisioningApi;
+import ai.oneinbox.edge.api.RouteFeedFollower;
 import ai.oneinbox.edge.routing.RoutingConfig;
 import ai.oneinbox.edge.routing.RoutingTable;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayDeque;
@@ -19,6 +33,10 @@ final class EdgeNode implements AutoCloseable {
     private final EdgeConfig config;
     private final RoutingTable table;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private Database database;
+    private RouteFeedFollower feed;
+    private ProvisioningApi api;
 
     private EdgeNode(EdgeConfig config, RoutingTable table) {
         this.config = config;
@@ -44,7 +62,30 @@ final class EdgeNode implements AutoCloseable {
     }
 
     private void startParts() {
-        // The database, feed, API and SIP edge are started here in that order as each lands.
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        started.push(gc);
+
+        Vertx vertx = Vertx.vertx();
+        started.push(() -> vertx.close().await());
+
+        DatabaseConfig dbConfig = new DatabaseConfig(config.database().url().orElse(""), config.database().poolSize());
+        database = Database.start(dbConfig, config.dataDir());
+        started.push(database);
+
+        feed = RouteFeedFollower.start(vertx, database, table);
+        started.push(feed);
+
+        EdgeConfig.Api a = config.api();
+        ApiConfig apiConfig = new ApiConfig(a.host(), a.port(), a.apiKey().orElse(""), a.maxBodyBytes(),
+                a.publicSipUri(), a.secretsKey().orElse(""), dbConfig, new ProviderConfig(config.provider().name()),
+                config.dataDir(), config.routing().defaultRegion());
+        api = ProvisioningApi.start(vertx, apiConfig, database, table, registry);
+        started.push(api);
     }
 
     RoutingTable table() {
@@ -53,7 +94,10 @@ final class EdgeNode implements AutoCloseable {
 
     /** What the ready line says: where the node listens and what it routes. */
     String describe() {
-        return "node " + config.nodeId() + ", " + table.size() + " numbers at version " + table.version()
+        return "node " + config.nodeId()
+                + ", API http://" + config.api().host() + ":" + api.port()
+                + ", " + table.size() + " numbers at version " + table.version()
+                + ", database " + (database.isEmbedded() ? "embedded in " + config.dataDir().resolve("pg") : "external")
                 + ", data " + config.dataDir().toAbsolutePath().normalize();
     }
 

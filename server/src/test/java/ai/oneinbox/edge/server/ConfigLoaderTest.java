@@ -52,17 +52,18 @@ class ConfigLoaderTest {
 
     @Test
     void everyEnvironmentOverrideIsHonoured() throws Exception {
-        Map<String, String> env = Map.of(
-                "EDGE_SIP_HOST", "127.0.0.1",
-                "EDGE_SIP_PORT", "15060",
-                "EDGE_API_PORT", "18080",
-                "EDGE_DATA_DIR", "/tmp/edge-data",
-                "EDGE_DB_URL", "postgresql://postgres@127.0.0.1:5432/edge",
-                "EDGE_API_KEY", "k-0123456789abcdef",
-                "EDGE_TRUNK_CIDRS", "127.0.0.0/8, 10.1.0.0/16",
-                "EDGE_VOICEMAIL_URI", "sip:vm@127.0.0.1:5099",
-                "EDGE_TWILIO_BASE_URL", "http://127.0.0.1:9001/",
-                "EDGE_TELNYX_BASE_URL", "http://127.0.0.1:9002/v2");
+        Map<String, String> env = Map.ofEntries(
+                Map.entry("EDGE_SIP_HOST", "127.0.0.1"),
+                Map.entry("EDGE_SIP_PORT", "15060"),
+                Map.entry("EDGE_API_PORT", "18080"),
+                Map.entry("EDGE_DATA_DIR", "/tmp/edge-data"),
+                Map.entry("EDGE_DB_URL", "postgresql://postgres@127.0.0.1:5432/edge"),
+                Map.entry("EDGE_API_KEY", "k-0123456789abcdef"),
+                Map.entry("EDGE_SECRETS_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="),
+                Map.entry("EDGE_TRUNK_CIDRS", "127.0.0.0/8, 10.1.0.0/16"),
+                Map.entry("EDGE_VOICEMAIL_URI", "sip:vm@127.0.0.1:5099"),
+                Map.entry("EDGE_TWILIO_BASE_URL", "http://127.0.0.1:9001/"),
+                Map.entry("EDGE_TELNYX_BASE_URL", "http://127.0.0.1:9002/v2"));
         EdgeConfig c = ConfigLoader.load(SHIPPED, env);
         assertEquals("127.0.0.1", c.sip().host());
         assertEquals(15060, c.sip().port());
@@ -70,6 +71,7 @@ class ConfigLoaderTest {
         assertEquals(Path.of("/tmp/edge-data"), c.dataDir());
         assertEquals(Optional.of("postgresql://postgres@127.0.0.1:5432/edge"), c.database().url());
         assertEquals(Optional.of("k-0123456789abcdef"), c.api().apiKey());
+        assertEquals(Optional.of("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="), c.api().secretsKey());
         assertEquals(List.of("127.0.0.0/8", "10.1.0.0/16"), c.sip().trunks().extraCidrs());
         assertEquals("sip:vm@127.0.0.1:5099", c.sip().voicemailUri());
         assertEquals(Optional.of("http://127.0.0.1:9001"), c.provider().twilio().baseUrl());
@@ -96,6 +98,7 @@ class ConfigLoaderTest {
         "sip:\\n  tls:\\n    certificate: /nonexistent.pem | sip.tls.certificate: names a file that does not exist or cannot be read: /nonexistent.pem",
         "api:\\n  port: 5060                     | api.port: must differ from sip.port (5060)",
         "api:\\n  api_key: short                 | api.api_key: must be at least 16 characters (or empty to generate one)",
+        "api:\\n  secrets_key: c2hvcnQ=          | api.secrets_key: must decode to 32 bytes (AES-256), got 5",
         "database:\\n  url: mysql://x            | database.url: must be a PostgreSQL URL (postgresql://user@host:port/db or jdbc:postgresql://...), or empty for the embedded database",
         "routing:\\n  default_region: USA        | routing.default_region: must be an ISO 3166 alpha-2 region such as US or GB, got 'USA'",
         "provider:\\n  name: twilio              | provider.twilio.account_sid: is required when provider.name is twilio",
