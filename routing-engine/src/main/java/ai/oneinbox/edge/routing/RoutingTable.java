@@ -132,6 +132,13 @@ public final class RoutingTable {
     return state.lookup(number);
   }
 
+  /** The shared route entry of E.164 digits {@code number}, or null: what a map of routes holds. */
+  RouteShape routeEntry(long number) {
+    State s = state;
+    long id = s.lookup(number);
+    return id < 0 ? null : s.shape(id);
+  }
+
   /** Whether the number is in the table. */
   public boolean contains(E164 number) {
     return state.lookup(number.value()) >= 0;
