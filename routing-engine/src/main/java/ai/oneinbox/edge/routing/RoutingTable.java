@@ -77,12 +77,14 @@ public final class RoutingTable {
    * {@link ApplyResult.AlreadyApplied} for the last change.
    */
   public synchronized ApplyResult applyAll(List<? extends RouteChange> changes) {
+    for (RouteChange change : changes) {
+      Objects.requireNonNull(change, "change"); // before anything is applied: all or nothing here
+    }
     State current = state;
     long version = current.version;
     ApplyResult result = null;
     boolean began = false;
     for (RouteChange change : changes) {
-      Objects.requireNonNull(change, "change");
       if (change.version() <= version) {
         if (result == null || result instanceof ApplyResult.AlreadyApplied) {
           result = new ApplyResult.AlreadyApplied(change.version(), version);

@@ -117,4 +117,15 @@ class CidrTest {
     assertTrue(CidrSet.of(java.util.List.of()).isEmpty());
     assertFalse(CidrSet.of(java.util.List.of()).contains(InetAddress.getByName("10.0.0.1")));
   }
+
+  @Test
+  void ipv4ChecksAllocateNothing() throws UnknownHostException {
+    CidrSet set = CidrSet.of(java.util.List.of(Cidr.parse("54.172.60.0/23"),
+        Cidr.parse("18.228.249.0/24")));
+    Cidr cidr = Cidr.parse("18.228.249.0/24");
+    InetAddress a = InetAddress.getByName("18.228.249.17");
+    boolean[] sink = new boolean[1];
+    assertTrue(Allocations.perRun(50_000, () -> sink[0] = set.contains(a)) < 1);
+    assertTrue(Allocations.perRun(50_000, () -> sink[0] = cidr.contains(a)) < 1);
+  }
 }
