@@ -309,6 +309,9 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
     Via top = invite.topVia();
     String branch = Branches.of(ProxyCore.loopHash(invite),
         Branches.hash(top.branch().orElse(""), top.sentBy()), attempt);
+    if (!relayOnly && !"voicemail".equals(target.role())) {
+      core.prober.touch(target.uri());
+    }
     Leg leg = new Leg(target, hop, branch);
     if (shard.clients.add(leg.key, leg) != TransactionTable.AddResult.ADDED) {
       core.metrics.rejected(ProxyMetrics.Rejected.OVERLOAD);

@@ -72,6 +72,7 @@ public final class ProxyCore implements SipMessageHandler {
   final AgentCalls agentCalls;
   final AgentAvailability availability;
   final ProxyMetrics metrics;
+  final HealthProber prober;
   private final Shard[] shards;
   private volatile boolean draining;
 
@@ -122,9 +123,15 @@ public final class ProxyCore implements SipMessageHandler {
       shards[i] = new Shard(schedulers.get(i), perShard);
     }
     this.metrics = new ProxyMetrics(registry, this::transactionsInFlight);
+    this.prober = new HealthProber(this);
   }
 
-  int transactionsInFlight() {
+  /** One round of OPTIONS probes of the agent endpoints this node sends calls to. */
+  public void probeAgents() {
+    prober.probeAll();
+  }
+
+  public int transactionsInFlight() {
     int n = 0;
     for (Shard s : shards) {
       n += s.servers.size() + s.clients.size();
