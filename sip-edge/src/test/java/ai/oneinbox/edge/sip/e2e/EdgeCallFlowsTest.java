@@ -47,6 +47,7 @@ class EdgeCallFlowsTest {
   private static final Duration EXIT = Duration.ofSeconds(40);
   private static final String ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
   private static final String OTHER_ACCOUNT_SID = "ACffffffffffffffffffffffffffffffff";
+  private static final String TELNYX_CONNECTION = "1684641123236054244";
   private static final String NUMBER = "+14155550100";
   private static final String CALLER = "+14155550199";
   private static final String FORWARDED_FROM = "+14155550111";
@@ -83,11 +84,12 @@ class EdgeCallFlowsTest {
   void telnyxCallWithoutPlusAndCompactHeadersOverTcpReachesTheAgent() {
     SippProcess agent = agent("agent_uas.xml", "agent-1", "primary");
     NumberRoute number = new NumberRoute(e164(NUMBER), "agent-1", Optional.of(InboundRouting.DEFAULT),
-        Ownership.of(Provider.TELNYX));
+        new Ownership(Provider.TELNYX, Optional.of("integration-2"), Optional.empty(), Optional.of(TELNYX_CONNECTION),
+            Optional.empty()));
     EdgeUnderTest edge = edge(ALL_LOOPBACK, voicemailUriNobodyListensOn(), table(List.of(agentAt("agent-1", agent, 0)), number));
 
     SippResult caller = sipp(Sipp.uac("telnyx_uac.xml", edge.address()).transport(Sipp.Transport.TCP)
-        .injection(List.of("14155550100;14155550199")).calls(2).rate(10)).awaitExit(EXIT);
+        .injection(List.of("14155550100;14155550199;" + TELNYX_CONNECTION)).calls(2).rate(10)).awaitExit(EXIT);
 
     assertAllSucceeded(caller, 2);
     assertEquals(2, agent.awaitCalls(2, EXIT).successfulCalls());
