@@ -127,6 +127,11 @@ public final class RoutingTable {
     return shape < 0 ? Optional.empty() : Optional.of(s.shape(shape).route(number));
   }
 
+  /** The shape id of E.164 digits {@code number}, or -1: the first step of every lookup. */
+  long lookup(long number) {
+    return state.lookup(number);
+  }
+
   /** Whether the number is in the table. */
   public boolean contains(E164 number) {
     return state.lookup(number.value()) >= 0;

@@ -1,6 +1,8 @@
 package ai.oneinbox.edge.sip;
 
+import ai.oneinbox.edge.sip.message.SipLimits;
 import ai.oneinbox.edge.sip.transaction.SipTimers;
+import ai.oneinbox.edge.sip.transport.SipTransportConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,9 +12,9 @@ import java.util.Set;
 
 /**
  * The SIP edge's configuration: mirrors the {@code sip:} section of {@code config/edge.yaml} key by key
- * (snake_case there, camelCase here), plus {@code routing.default_region} and
- * {@code routing.platform_voicemail_message}, which the edge needs to read called numbers and to fill the
- * voicemail header. {@link #defaults()} equals the file's defaults.
+ * (snake_case there, camelCase here), plus {@code routing.default_region} (to read called numbers) and
+ * {@code data_dir} (where a self-signed TLS pair is kept). {@link #defaults()} equals the file's defaults.
+ * The platform voicemail message is the routing table's ({@code RoutingConfig}), not repeated here.
  *
  * @param host                  {@code sip.host}: address the listeners bind
  * @param port                  {@code sip.port}: UDP and TCP port (0 = any free port, for tests)
@@ -28,7 +30,7 @@ import java.util.Set;
  * @param trunks                {@code sip.trunks}
  * @param health                {@code sip.health}
  * @param defaultRegion         {@code routing.default_region}: region for national-format numbers
- * @param platformVoicemailMessage {@code routing.platform_voicemail_message}
+ * @param dataDir               {@code data_dir}
  * @param maxTransactions       bound of the transaction table (not in the file; new INVITEs beyond it → 503)
  */
 public record SipEdgeConfig(
@@ -37,7 +39,7 @@ public record SipEdgeConfig(
     String advertisedHost,
     int udpChannels,
     Tls tls,
-    Limits limits,
+    SipLimits limits,
     SipTimers timers,
     Failover failover,
     String voicemailUri,
@@ -45,7 +47,7 @@ public record SipEdgeConfig(
     Trunks trunks,
     Health health,
     String defaultRegion,
-    String platformVoicemailMessage,
+    Path dataDir,
     int maxTransactions) {
 
   public SipEdgeConfig {
@@ -60,7 +62,7 @@ public record SipEdgeConfig(
     Objects.requireNonNull(trunks, "trunks");
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(defaultRegion, "defaultRegion");
-    Objects.requireNonNull(platformVoicemailMessage, "platformVoicemailMessage");
+    Objects.requireNonNull(dataDir, "dataDir");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("sip.port out of range: " + port);
     }
@@ -82,11 +84,6 @@ public record SipEdgeConfig(
     public boolean enabled() {
       return selfSigned || (certificate.isPresent() && privateKey.isPresent());
     }
-  }
-
-  /** {@code sip.limits}. */
-  public record Limits(int maxMessageBytes, int maxHeaders, int maxLineBytes, Duration streamIdleTimeout) {
-    public static final Limits DEFAULT = new Limits(65535, 256, 8192, Duration.ofSeconds(32));
   }
 
   /**
@@ -141,21 +138,53 @@ public record SipEdgeConfig(
   }
 
   public static final String DEFAULT_VOICEMAIL_URI = "sip:voicemail@127.0.0.1:5090";
-  public static final String DEFAULT_PLATFORM_VOICEMAIL_MESSAGE =
-      "The agent you are calling is not available. Please leave a message after the tone.";
   public static final int DEFAULT_MAX_TRANSACTIONS = 200_000;
 
   /** The defaults of {@code config/edge.yaml}. */
   public static SipEdgeConfig defaults() {
-    return new SipEdgeConfig("0.0.0.0", 5060, "", 0, Tls.DEFAULT, Limits.DEFAULT, SipTimers.DEFAULT,
+    return new SipEdgeConfig("0.0.0.0", 5060, "", 0, Tls.DEFAULT, SipLimits.DEFAULTS, SipTimers.DEFAULT,
         Failover.DEFAULT, DEFAULT_VOICEMAIL_URI, Duration.ofSeconds(30), Trunks.DEFAULT, Health.DEFAULT, "US",
-        DEFAULT_PLATFORM_VOICEMAIL_MESSAGE, DEFAULT_MAX_TRANSACTIONS);
+        Path.of("data"), DEFAULT_MAX_TRANSACTIONS);
   }
 
-  /** For tests and tools: these defaults on another address. */
+  /** This configuration listening on {@code newHost:newPort} (tests and tools: 127.0.0.1, port 0). */
   public SipEdgeConfig withAddress(String newHost, int newPort) {
     return new SipEdgeConfig(newHost, newPort, advertisedHost, udpChannels, tls, limits, timers, failover,
-        voicemailUri, drainRetryAfter, trunks, health, defaultRegion, platformVoicemailMessage,
-        maxTransactions);
+        voicemailUri, drainRetryAfter, trunks, health, defaultRegion, dataDir, maxTransactions);
+  }
+
+  /** This configuration with {@code sip.trunks.extra_cidrs} set ({@code EDGE_TRUNK_CIDRS}). */
+  public SipEdgeConfig withExtraTrunkCidrs(List<String> cidrs) {
+    return new SipEdgeConfig(host, port, advertisedHost, udpChannels, tls, limits, timers, failover,
+        voicemailUri, drainRetryAfter,
+        new Trunks(cidrs, trunks.twilioCidrs(), trunks.telnyxCidrs(), trunks.scannerUserAgents()), health,
+        defaultRegion, dataDir, maxTransactions);
+  }
+
+  /** This configuration with another voicemail URI ({@code EDGE_VOICEMAIL_URI}). */
+  public SipEdgeConfig withVoicemailUri(String uri) {
+    return new SipEdgeConfig(host, port, advertisedHost, udpChannels, tls, limits, timers, failover, uri,
+        drainRetryAfter, trunks, health, defaultRegion, dataDir, maxTransactions);
+  }
+
+  /** This configuration with other failover settings. */
+  public SipEdgeConfig withFailover(Failover newFailover) {
+    return new SipEdgeConfig(host, port, advertisedHost, udpChannels, tls, limits, timers, newFailover,
+        voicemailUri, drainRetryAfter, trunks, health, defaultRegion, dataDir, maxTransactions);
+  }
+
+  /** This configuration with other health-probe settings. */
+  public SipEdgeConfig withHealth(Health newHealth) {
+    return new SipEdgeConfig(host, port, advertisedHost, udpChannels, tls, limits, timers, failover,
+        voicemailUri, drainRetryAfter, trunks, newHealth, defaultRegion, dataDir, maxTransactions);
+  }
+
+  /** The listener part, for the transports. */
+  public SipTransportConfig transportConfig() {
+    Optional<SipTransportConfig.Tls> t = tls.enabled()
+        ? Optional.of(new SipTransportConfig.Tls(tls.port(), tls.certificate(), tls.privateKey(),
+            tls.selfSigned(), dataDir))
+        : Optional.empty();
+    return new SipTransportConfig(host, port, udpChannels, t, limits);
   }
 }

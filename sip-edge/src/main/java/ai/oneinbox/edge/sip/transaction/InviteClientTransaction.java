@@ -47,19 +47,23 @@ import java.util.function.Function;
  * After a CANCEL the TU calls {@link #cancelled()}: a downstream that never answers then releases the
  * transaction after 64*T1 (§9.1).
  *
- * @param <M> the message type
+ * <p>Responses are lent to the transaction (it never keeps or releases them); the requests it sends (the
+ * INVITE, the ACK) are owned by it and discarded at termination.
+ *
+ * @param <M> the type of the messages it sends
+ * @param <R> the type of the responses it receives
  */
-public final class InviteClientTransaction<M> extends Transaction<M> {
+public final class InviteClientTransaction<M, R> extends Transaction<M> {
   private final M request;
-  private final Function<M, M> ackFactory;
-  private final ClientTransactionUser<M> user;
+  private final Function<R, M> ackFactory;
+  private final ClientTransactionUser<R> user;
   private M ack;
   private Duration timerAInterval;
   private boolean cancelled;
 
   public InviteClientTransaction(SipTimers timers, TimerScheduler scheduler,
-      TransactionTransport<M> transport, boolean reliable, M request, Function<M, M> ackFactory,
-      ClientTransactionUser<M> user) {
+      TransactionTransport<M> transport, boolean reliable, M request, Function<R, M> ackFactory,
+      ClientTransactionUser<R> user) {
     super(timers, scheduler, transport, reliable, TransactionState.CALLING);
     this.request = request;
     this.ackFactory = ackFactory;
@@ -79,8 +83,8 @@ public final class InviteClientTransaction<M> extends Transaction<M> {
     startTimer(timers.timerB(), TransactionState.CALLING, this::timerB);
   }
 
-  /** A response matched this transaction; the transaction takes ownership of {@code response}. */
-  public void receiveResponse(int status, M response) {
+  /** A response matched this transaction. */
+  public void receiveResponse(int status, R response) {
     switch (state) {
       case CALLING, PROCEEDING -> {
         if (status < 200) {
@@ -109,17 +113,16 @@ public final class InviteClientTransaction<M> extends Transaction<M> {
       case ACCEPTED -> {
         if (status >= 200 && status < 300) {
           user.response(status, response);
-        } else {
-          transport.discard(response);
         }
       }
       case COMPLETED -> {
         if (status >= 300 && ack != null) {
           transport.send(ack);
         }
-        transport.discard(response);
       }
-      default -> transport.discard(response);
+      default -> {
+        // Terminated: a late response is the TU's to forward statelessly, not ours
+      }
     }
   }
 
@@ -140,8 +143,8 @@ public final class InviteClientTransaction<M> extends Transaction<M> {
   /** The INVITE (or the ACK) could not be sent. */
   public void transportError() {
     if (state == TransactionState.CALLING || state == TransactionState.PROCEEDING) {
-      terminate();
       user.transportFailed();
+      terminate();
     }
   }
 
@@ -156,8 +159,8 @@ public final class InviteClientTransaction<M> extends Transaction<M> {
   }
 
   private void timerB() {
-    terminate();
     user.timedOut();
+    terminate();
   }
 
   @Override

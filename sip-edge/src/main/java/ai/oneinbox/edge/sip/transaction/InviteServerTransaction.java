@@ -113,8 +113,8 @@ public final class InviteServerTransaction<M> extends Transaction<M> {
   /** A response could not be delivered. */
   public void transportError() {
     if (state == TransactionState.PROCEEDING || state == TransactionState.COMPLETED) {
-      terminate();
       user.transportFailed();
+      terminate();
     }
   }
 
@@ -125,8 +125,8 @@ public final class InviteServerTransaction<M> extends Transaction<M> {
   }
 
   private void timerH() {
-    terminate();
     user.timedOut();
+    terminate();
   }
 
   private void replaceLast(M response) {

@@ -53,17 +53,20 @@ import java.util.Set;
  * Timer E runs over unreliable transports only: T1 doubling up to T2 in Trying, T2 in Proceeding. Timer F
  * is 64*T1. Timer K is T4 unreliable, zero reliable.
  *
- * @param <M> the message type
+ * <p>Responses are lent (never kept or released here); the request is owned and discarded at termination.
+ *
+ * @param <M> the type of the messages it sends
+ * @param <R> the type of the responses it receives
  */
-public final class NonInviteClientTransaction<M> extends Transaction<M> {
+public final class NonInviteClientTransaction<M, R> extends Transaction<M> {
   private static final Set<TransactionState> PENDING =
       EnumSet.of(TransactionState.TRYING, TransactionState.PROCEEDING);
   private final M request;
-  private final ClientTransactionUser<M> user;
+  private final ClientTransactionUser<R> user;
   private Duration timerEInterval;
 
   public NonInviteClientTransaction(SipTimers timers, TimerScheduler scheduler,
-      TransactionTransport<M> transport, boolean reliable, M request, ClientTransactionUser<M> user) {
+      TransactionTransport<M> transport, boolean reliable, M request, ClientTransactionUser<R> user) {
     super(timers, scheduler, transport, reliable, TransactionState.TRYING);
     this.request = request;
     this.user = user;
@@ -82,10 +85,9 @@ public final class NonInviteClientTransaction<M> extends Transaction<M> {
     startTimer(timers.timerF(), PENDING, this::timerF);
   }
 
-  /** A response matched this transaction; the transaction takes ownership of {@code response}. */
-  public void receiveResponse(int status, M response) {
+  /** A response matched this transaction (retransmitted finals in Completed are absorbed). */
+  public void receiveResponse(int status, R response) {
     if (state != TransactionState.TRYING && state != TransactionState.PROCEEDING) {
-      transport.discard(response);
       return;
     }
     if (status < 200) {
@@ -103,8 +105,8 @@ public final class NonInviteClientTransaction<M> extends Transaction<M> {
   /** The request could not be sent. */
   public void transportError() {
     if (state == TransactionState.TRYING || state == TransactionState.PROCEEDING) {
-      terminate();
       user.transportFailed();
+      terminate();
     }
   }
 
@@ -117,8 +119,8 @@ public final class NonInviteClientTransaction<M> extends Transaction<M> {
   }
 
   private void timerF() {
-    terminate();
     user.timedOut();
+    terminate();
   }
 
   @Override

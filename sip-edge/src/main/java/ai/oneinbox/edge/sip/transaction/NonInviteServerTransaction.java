@@ -85,8 +85,8 @@ public final class NonInviteServerTransaction<M> extends Transaction<M> {
   /** A response could not be delivered. */
   public void transportError() {
     if (state == TransactionState.PROCEEDING || state == TransactionState.COMPLETED) {
-      terminate();
       user.transportFailed();
+      terminate();
     }
   }
 

@@ -47,7 +47,7 @@ final class EdgeUnderTest implements AutoCloseable {
         d.trunks().telnyxCidrs(), d.trunks().scannerUserAgents());
     return new SipEdgeConfig("127.0.0.1", port, "127.0.0.1", 1, d.tls(), d.limits(), d.timers(),
         new SipEdgeConfig.Failover(Duration.ofSeconds(2), d.failover().finalStatuses()), voicemailUri,
-        d.drainRetryAfter(), trunks, d.health(), d.defaultRegion(), d.platformVoicemailMessage(),
+        d.drainRetryAfter(), trunks, d.health(), d.defaultRegion(), d.dataDir(),
         d.maxTransactions());
   }
 

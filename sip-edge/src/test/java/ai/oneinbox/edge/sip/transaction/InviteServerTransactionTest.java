@@ -36,7 +36,7 @@ class InviteServerTransactionTest {
     // G: T1, doubling, capped at T2 = 4 s; H at 64*T1 = 32 s stops it.
     assertEquals(List.of(0L, 500L, 1500L, 3500L, 7500L, 11500L, 15500L, 19500L, 23500L, 27500L, 31500L),
         transport.timesMillis());
-    assertEquals(List.of("terminated", "timedOut"), user.events);
+    assertEquals(List.of("timedOut", "terminated"), user.events);
     assertEquals(TransactionState.TERMINATED, tx.state());
     assertEquals(List.of("486"), transport.discarded);
     assertEquals(0, clock.pending());
@@ -83,7 +83,7 @@ class InviteServerTransactionTest {
     var tx = transaction(true);
     tx.sendResponse(503, "503");
     clock.advance(Duration.ofSeconds(32));
-    assertEquals(List.of("terminated", "timedOut"), user.events);
+    assertEquals(List.of("timedOut", "terminated"), user.events);
   }
 
   @Test
@@ -110,7 +110,7 @@ class InviteServerTransactionTest {
     tx.sendResponse(180, "180");
     tx.transportError();
     assertEquals(TransactionState.TERMINATED, tx.state());
-    assertEquals(List.of("terminated", "transportFailed"), user.events);
+    assertEquals(List.of("transportFailed", "terminated"), user.events);
     tx.sendResponse(200, "too late");
     assertEquals(List.of("180", "too late"), transport.discarded);
   }

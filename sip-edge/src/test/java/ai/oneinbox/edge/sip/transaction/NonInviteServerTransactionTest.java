@@ -62,6 +62,6 @@ class NonInviteServerTransactionTest {
     var tx = transaction(false);
     tx.sendResponse(200, "200");
     tx.transportError();
-    assertEquals(List.of("terminated", "transportFailed"), user.events);
+    assertEquals(List.of("transportFailed", "terminated"), user.events);
   }
 }
