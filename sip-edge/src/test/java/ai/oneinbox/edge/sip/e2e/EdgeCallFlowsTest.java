@@ -31,7 +31,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
  * End-to-end call flows: the edge in-process on 127.0.0.1, SIPp as the trunk (UAC) and as the agents and the
@@ -40,8 +39,6 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * that every SIPp process ended its calls successfully and that each call reached the right party.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-@EnabledIf(value = "ai.oneinbox.edge.sip.e2e.EdgeUnderTest#available",
-    disabledReason = "ai.oneinbox.edge.sip.SipEdge (proxy branch) is not on this branch yet")
 class EdgeCallFlowsTest {
 
   private static final Duration EXIT = Duration.ofSeconds(40);
@@ -248,6 +245,20 @@ class EdgeCallFlowsTest {
     SippResult ping = sipp(Sipp.uac("options_uac.xml", edge.address()).calls(2).rate(10)).awaitExit(EXIT);
 
     assertAllSucceeded(ping, 2);
+  }
+
+  @Test
+  void aDrainingEdgeAnswersOptionsAndNewInvites503WithRetryAfter() {
+    SippProcess agent = agent("agent_uas.xml", "agent-1", "primary");
+    EdgeUnderTest edge = edge(ALL_LOOPBACK, voicemailUriNobodyListensOn(),
+        table(List.of(agentAt("agent-1", agent, 0)), twilioNumber(NUMBER, "agent-1", Optional.empty(), Optional.empty())));
+
+    edge.drain();
+
+    assertAllSucceeded(sipp(Sipp.uac("options_uac_draining.xml", edge.address()).calls(1)).awaitExit(EXIT), 1);
+    assertAllSucceeded(sipp(Sipp.uac("uac_expect_503.xml", edge.address())
+        .injection(List.of(twilioRow(NUMBER, ACCOUNT_SID))).calls(1)).awaitExit(EXIT), 1);
+    assertEquals(0, agent.stats().callsCreated(), "nothing reached the agent");
   }
 
   // ------------------------------------------------------------------------------------------ helpers
