@@ -167,6 +167,7 @@ public final class ConfigLoader {
 
         String voicemail = sipUri(s, "voicemail_uri", "sip:voicemail@127.0.0.1:5090");
         Duration retryAfter = s.duration("drain_retry_after", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
+        Duration drainTimeout = s.duration("drain_timeout", Duration.ofSeconds(10), Duration.ZERO, Duration.ofMinutes(10));
 
         ConfigSection tr = s.section("trunks");
         EdgeConfig.Trunks trunks = new EdgeConfig.Trunks(
@@ -184,7 +185,7 @@ public final class ConfigLoader {
         s.finish();
         return new EdgeConfig.Sip(host, port, advertised, udpChannels,
                 new EdgeConfig.Tls(tlsPort, cert, key, selfSigned), limits, new EdgeConfig.Timers(t1, t2, t4),
-                failover, voicemail, retryAfter, trunks, health);
+                failover, voicemail, retryAfter, drainTimeout, trunks, health);
     }
 
     private static EdgeConfig.Api api(ConfigSection a) throws ConfigException {

@@ -29,6 +29,7 @@ public record EdgeConfig(
             Failover failover,
             String voicemailUri,
             Duration drainRetryAfter,
+            Duration drainTimeout,
             Trunks trunks,
             Health health) {}
 

@@ -77,6 +77,11 @@ public final class EdgeMain {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: draining, then closing SIP, API, feed and database");
+            try {
+                node.drain();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             node.close();
             log.info("stopped");
             stopped.countDown();

@@ -8,6 +8,10 @@ import ai.oneinbox.edge.api.ProvisioningApi;
 import ai.oneinbox.edge.api.RouteFeedFollower;
 import ai.oneinbox.edge.routing.RoutingConfig;
 import ai.oneinbox.edge.routing.RoutingTable;
+import ai.oneinbox.edge.sip.SipEdge;
+import ai.oneinbox.edge.sip.SipEdgeConfig;
+import ai.oneinbox.edge.sip.message.SipLimits;
+import ai.oneinbox.edge.sip.transaction.SipTimers;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -20,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +42,7 @@ final class EdgeNode implements AutoCloseable {
     private Database database;
     private RouteFeedFollower feed;
     private ProvisioningApi api;
+    private SipEdge sip;
 
     private EdgeNode(EdgeConfig config, RoutingTable table) {
         this.config = config;
@@ -80,12 +86,51 @@ final class EdgeNode implements AutoCloseable {
         feed = RouteFeedFollower.start(vertx, database, table);
         started.push(feed);
 
+        // The SIP edge routes from the table the feed keeps current; the API simulates with the edge's own
+        // live view of the agents.
+        sip = SipEdge.start(sipConfig(config), table, registry);
+        started.push(sip);
+
         EdgeConfig.Api a = config.api();
         ApiConfig apiConfig = new ApiConfig(a.host(), a.port(), a.apiKey().orElse(""), a.maxBodyBytes(),
                 a.publicSipUri(), a.secretsKey().orElse(""), dbConfig, new ProviderConfig(config.provider().name()),
                 config.dataDir(), config.routing().defaultRegion());
-        api = ProvisioningApi.start(vertx, apiConfig, database, table, registry);
+        api = ProvisioningApi.start(vertx, apiConfig, database, table, registry, sip.availability());
         started.push(api);
+    }
+
+    static SipEdgeConfig sipConfig(EdgeConfig config) {
+        EdgeConfig.Sip s = config.sip();
+        return new SipEdgeConfig(s.host(), s.port(), s.advertisedHost(), s.udpChannels(),
+                new SipEdgeConfig.Tls(s.tls().port(), s.tls().certificate(), s.tls().privateKey(), s.tls().selfSigned()),
+                new SipLimits(s.limits().maxMessageBytes(), s.limits().maxHeaders(), s.limits().maxLineBytes(),
+                        s.limits().streamIdleTimeout()),
+                new SipTimers(s.timers().t1(), s.timers().t2(), s.timers().t4()),
+                new SipEdgeConfig.Failover(s.failover().provisionalTimeout(), Set.copyOf(s.failover().finalStatuses())),
+                s.voicemailUri(), s.drainRetryAfter(),
+                new SipEdgeConfig.Trunks(s.trunks().extraCidrs(), s.trunks().twilioCidrs(), s.trunks().telnyxCidrs(),
+                        s.trunks().scannerUserAgents()),
+                new SipEdgeConfig.Health(s.health().interval(), s.health().timeout(), s.health().downAfter(),
+                        s.health().upAfter()),
+                config.routing().defaultRegion(), config.dataDir(), SipEdgeConfig.DEFAULT_MAX_TRANSACTIONS);
+    }
+
+    /**
+     * Stops taking new calls (OPTIONS and INVITE get 503 + Retry-After, so trunks fail over to another
+     * node) and waits, up to {@code sip.drain_timeout}, for the transactions in flight to end.
+     */
+    void drain() throws InterruptedException {
+        if (sip == null) {
+            return;
+        }
+        sip.drain();
+        long deadline = System.nanoTime() + config.sip().drainTimeout().toNanos();
+        while (sip.transactionsInFlight() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50); // shutdown path only: nothing to wake us when the last transaction ends
+        }
+        if (sip.transactionsInFlight() > 0) {
+            log.warn("drain timeout: {} transactions still in flight are cut off", sip.transactionsInFlight());
+        }
     }
 
     RoutingTable table() {
@@ -95,6 +140,7 @@ final class EdgeNode implements AutoCloseable {
     /** What the ready line says: where the node listens and what it routes. */
     String describe() {
         return "node " + config.nodeId()
+                + ", SIP " + sip.boundAddresses()
                 + ", API http://" + config.api().host() + ":" + api.port()
                 + ", " + table.size() + " numbers at version " + table.version()
                 + ", database " + (database.isEmbedded() ? "embedded in " + config.dataDir().resolve("pg") : "external")

@@ -1,5 +1,6 @@
 package ai.oneinbox.edge.sip;
 
+import ai.oneinbox.edge.routing.Availability;
 import ai.oneinbox.edge.routing.RoutingTable;
 import ai.oneinbox.edge.sip.proxy.LocalIdentity;
 import ai.oneinbox.edge.sip.proxy.ProxyCore;
@@ -102,6 +103,14 @@ public final class SipEdge implements AutoCloseable {
 
   public List<InetSocketAddress> boundAddresses() {
     return transports.boundAddresses();
+  }
+
+  /**
+   * The edge's live view of agents (disabled, unhealthy by OPTIONS probes, at their call limit), for
+   * {@code POST /v1/routing/simulate} to answer exactly what the edge would do now.
+   */
+  public Availability availability() {
+    return core.agentAvailability();
   }
 
   /** Live transactions, for tests and the launcher's health endpoint. */

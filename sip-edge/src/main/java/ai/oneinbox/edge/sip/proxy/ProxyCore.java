@@ -131,6 +131,11 @@ public final class ProxyCore implements SipMessageHandler {
     prober.probeAll();
   }
 
+  /** The live agent view (enabled, healthy by probes, under their call limit) routing decisions use. */
+  public AgentAvailability agentAvailability() {
+    return availability;
+  }
+
   public int transactionsInFlight() {
     int n = 0;
     for (Shard s : shards) {
