@@ -233,7 +233,8 @@ public final class ProvisioningApi implements AutoCloseable {
         try {
             await(server.close());
         } finally {
-            pool.close();
+            // Wait: the database may be stopped right after this returns (the launcher's order).
+            await(pool.close());
         }
     }
 }

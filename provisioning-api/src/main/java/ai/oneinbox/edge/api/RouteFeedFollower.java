@@ -250,7 +250,18 @@ public final class RouteFeedFollower implements AutoCloseable {
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }
-        subscriber.close();
-        pool.close();
+        // Wait for both: the database may be stopped right after this returns (the launcher's order).
+        awaitQuietly(subscriber.close());
+        awaitQuietly(pool.close());
+    }
+
+    private static void awaitQuietly(Future<?> future) {
+        try {
+            future.toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.debug("route feed close: {}", e.toString());
+        }
     }
 }

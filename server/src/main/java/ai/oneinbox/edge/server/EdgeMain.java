@@ -84,6 +84,10 @@ public final class EdgeMain {
             }
             node.close();
             log.info("stopped");
+            // The console appender is asynchronous: flush it before the JVM halts.
+            if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+                context.stop();
+            }
             stopped.countDown();
         }, "edge-shutdown"));
         log.info("ready: {}", node.describe());
