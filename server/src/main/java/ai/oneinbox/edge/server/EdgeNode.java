@@ -133,6 +133,15 @@ final class EdgeNode implements AutoCloseable {
         }
     }
 
+    /** Where SIP listens (UDP and TCP share it). */
+    java.net.InetSocketAddress sipAddress() {
+        return sip.boundAddresses().get(0);
+    }
+
+    int apiPort() {
+        return api.port();
+    }
+
     RoutingTable table() {
         return table;
     }
