@@ -14,11 +14,13 @@ import java.util.Optional;
  * @param integrationId the OneInbox integration it belongs to
  * @param binding the tenant at the provider (Twilio account SID or Telnyx connection id)
  * @param maxConcurrentCalls most calls at once; 0 = unlimited
+ * @param credentials what the edge answers the trunk's digest challenges with on outbound calls
  */
 public record Trunk(String id, Provider provider, String terminationUri, List<Cidr> sourceCidrs,
                     Optional<String> integrationId, Optional<String> binding,
-                    int maxConcurrentCalls) {
+                    int maxConcurrentCalls, Optional<TrunkCredentials> credentials) {
   public Trunk {
+    Objects.requireNonNull(credentials, "credentials");
     Ids.require(id, "id");
     Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(terminationUri, "terminationUri");
@@ -29,6 +31,19 @@ public record Trunk(String id, Provider provider, String terminationUri, List<Ci
       throw new IllegalArgumentException("maxConcurrentCalls must be >= 0 (0 = unlimited): "
           + maxConcurrentCalls);
     }
+  }
+
+  /** A trunk without SIP credentials (the edge cannot answer its challenges). */
+  public Trunk(String id, Provider provider, String terminationUri, List<Cidr> sourceCidrs,
+      Optional<String> integrationId, Optional<String> binding, int maxConcurrentCalls) {
+    this(id, provider, terminationUri, sourceCidrs, integrationId, binding, maxConcurrentCalls,
+        Optional.empty());
+  }
+
+  /** The same trunk with {@code value} as its credentials. */
+  public Trunk withCredentials(Optional<TrunkCredentials> value) {
+    return new Trunk(id, provider, terminationUri, sourceCidrs, integrationId, binding, maxConcurrentCalls,
+        value);
   }
 
   /** Whether an INVITE from {@code source} comes from one of this trunk's own ranges. */

@@ -3,6 +3,7 @@ package ai.oneinbox.edge.sip;
 import ai.oneinbox.edge.routing.Availability;
 import ai.oneinbox.edge.routing.RoutingTable;
 import ai.oneinbox.edge.sip.proxy.LocalIdentity;
+import ai.oneinbox.edge.sip.outbound.OutboundConfig;
 import ai.oneinbox.edge.sip.proxy.ProxyCore;
 import ai.oneinbox.edge.sip.transaction.EventLoopScheduler;
 import ai.oneinbox.edge.sip.transaction.TimerScheduler;
@@ -60,6 +61,12 @@ public final class SipEdge implements AutoCloseable {
 
   /** Binds the listeners and starts the proxy; returns when both are ready. */
   public static SipEdge start(SipEdgeConfig config, RoutingTable table, MeterRegistry registry) {
+    return start(config, OutboundConfig.defaults(), table, registry);
+  }
+
+  /** As {@link #start(SipEdgeConfig, RoutingTable, MeterRegistry)}, with the {@code outbound} section. */
+  public static SipEdge start(SipEdgeConfig config, OutboundConfig outbound, RoutingTable table,
+      MeterRegistry registry) {
     int threads = Runtime.getRuntime().availableProcessors();
     DefaultEventLoopGroup workers = new DefaultEventLoopGroup(threads, new DefaultThreadFactory("sip-proxy"));
     Deferred handler = new Deferred();
@@ -79,7 +86,7 @@ public final class SipEdge implements AutoCloseable {
       schedulers.add(new EventLoopScheduler(executor));
     }
     LocalIdentity identity = identity(config, transports);
-    ProxyCore core = new ProxyCore(config, table, registry, transports, identity, schedulers,
+    ProxyCore core = new ProxyCore(config, outbound, table, registry, transports, identity, schedulers,
         PooledByteBufAllocator.DEFAULT, System::nanoTime);
     handler.core = core;
     long intervalNanos = config.health().interval().toNanos();
@@ -98,6 +105,7 @@ public final class SipEdge implements AutoCloseable {
   @Override
   public void close() {
     transports.close();
+    core.close();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 

@@ -17,13 +17,13 @@ import java.util.Optional;
  *       branch of that target's INVITE, as RFC 3261 §9.1 requires.</li>
  * </ul>
  */
-final class Branches {
+public final class Branches {
   static final String PREFIX = "z9hG4bK-oi";
   private static final int HASH_HEX = 16;
 
   private Branches() {}
 
-  static String of(long loopHash, long transactionHash, int attempt) {
+  public static String of(long loopHash, long transactionHash, int attempt) {
     StringBuilder b = new StringBuilder(PREFIX.length() + 2 * HASH_HEX + 4);
     b.append(PREFIX);
     appendHex(b, loopHash);
@@ -50,7 +50,7 @@ final class Branches {
   }
 
   /** 64-bit FNV-1a over the parts, with a separator between them so ("ab","c") ≠ ("a","bc"). */
-  static long hash(CharSequence... parts) {
+  public static long hash(CharSequence... parts) {
     long h = 0xcbf29ce484222325L;
     for (CharSequence part : parts) {
       for (int i = 0; i < part.length(); i++) {

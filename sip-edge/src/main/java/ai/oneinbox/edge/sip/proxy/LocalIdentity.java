@@ -33,12 +33,12 @@ public record LocalIdentity(String host, Map<TransportKind, Integer> ports, Set<
   }
 
   /** {@code SIP/2.0/UDP host:port;branch=...} — what we push on a forwarded request. */
-  String via(TransportKind kind, String branch) {
+  public String via(TransportKind kind, String branch) {
     return "SIP/2.0/" + kind.viaName() + ' ' + host + ':' + port(kind) + ";branch=" + branch;
   }
 
   /** Our Record-Route value for requests that leave over {@code kind}, with {@code extra} parameters. */
-  String recordRoute(TransportKind kind, String extra) {
+  public String recordRoute(TransportKind kind, String extra) {
     StringBuilder b = new StringBuilder(64).append("<sip:").append(host).append(':').append(port(kind));
     if (kind != TransportKind.UDP) {
       b.append(";transport=").append(kind.viaName().toLowerCase(Locale.ROOT));
@@ -52,7 +52,7 @@ public record LocalIdentity(String host, Map<TransportKind, Integer> ports, Set<
   }
 
   /** True when {@code uri} names this edge (a Route we put there, or a Request-URI addressed to us). */
-  boolean isUs(SipUri uri) {
+  public boolean isUs(SipUri uri) {
     if (!uri.isSip() || !isOurHost(uri.host())) {
       return false;
     }

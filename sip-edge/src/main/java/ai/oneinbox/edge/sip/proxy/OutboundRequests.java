@@ -11,18 +11,18 @@ import java.util.List;
  * RFC recipe exactly: the same Request-URI, Call-ID, From, CSeq number and Route set as the INVITE, the
  * INVITE's single top Via, and for ACK the To of the response (with its tag).
  */
-final class OutboundRequests {
+public final class OutboundRequests {
   private OutboundRequests() {}
 
   /** What ACK and CANCEL copy from the INVITE we sent on a branch. */
-  record SentInvite(String requestUri, String via, List<String> routes, String from, String to,
+  public record SentInvite(String requestUri, String via, List<String> routes, String from, String to,
       String callId, long cseq) {}
 
-  static ByteBuf ack(ByteBufAllocator alloc, SentInvite invite, String responseTo) {
+  public static ByteBuf ack(ByteBufAllocator alloc, SentInvite invite, String responseTo) {
     return write(alloc, "ACK", invite, responseTo);
   }
 
-  static ByteBuf cancel(ByteBufAllocator alloc, SentInvite invite) {
+  public static ByteBuf cancel(ByteBufAllocator alloc, SentInvite invite) {
     return write(alloc, "CANCEL", invite, invite.to());
   }
 

@@ -11,6 +11,8 @@ import ai.oneinbox.edge.sip.message.SipMessageEditor;
 import ai.oneinbox.edge.sip.message.SipRequest;
 import ai.oneinbox.edge.sip.message.SipResponse;
 import ai.oneinbox.edge.sip.message.Via;
+import ai.oneinbox.edge.sip.outbound.Outbound;
+import ai.oneinbox.edge.sip.outbound.OutboundConfig;
 import ai.oneinbox.edge.sip.transaction.NonInviteClientTransaction;
 import ai.oneinbox.edge.sip.transaction.NonInviteServerTransaction;
 import ai.oneinbox.edge.sip.transaction.ServerTransactionUser;
@@ -73,11 +75,12 @@ public final class ProxyCore implements SipMessageHandler {
   final AgentAvailability availability;
   final ProxyMetrics metrics;
   final HealthProber prober;
+  private final Outbound outbound;
   private final Shard[] shards;
   private volatile boolean draining;
 
   /** Per-thread state: the scheduler all of a shard's work runs on, and its transaction tables. */
-  static final class Shard {
+  public static final class Shard {
     final TimerScheduler scheduler;
     final TransactionTable<ServerSide> servers;
     final TransactionTable<ClientSide> clients;
@@ -87,10 +90,22 @@ public final class ProxyCore implements SipMessageHandler {
       this.servers = new TransactionTable<>(maxTransactions);
       this.clients = new TransactionTable<>(maxTransactions);
     }
+
+    public TimerScheduler scheduler() {
+      return scheduler;
+    }
+
+    public TransactionTable<ServerSide> servers() {
+      return servers;
+    }
+
+    public TransactionTable<ClientSide> clients() {
+      return clients;
+    }
   }
 
   /** A server transaction's owner, as the table finds it for retransmissions, ACK and CANCEL. */
-  interface ServerSide {
+  public interface ServerSide {
     void retransmission();
 
     default void ack() {}
@@ -100,13 +115,19 @@ public final class ProxyCore implements SipMessageHandler {
   }
 
   /** A client transaction's owner, as the table finds it for responses. */
-  interface ClientSide {
+  public interface ClientSide {
     void response(SipResponse response);
   }
 
   public ProxyCore(SipEdgeConfig config, RoutingTable table, MeterRegistry registry, Transport transport,
       LocalIdentity identity, List<? extends TimerScheduler> schedulers, ByteBufAllocator alloc,
       LongSupplier nanoTime) {
+    this(config, OutboundConfig.defaults(), table, registry, transport, identity, schedulers, alloc, nanoTime);
+  }
+
+  public ProxyCore(SipEdgeConfig config, OutboundConfig outboundConfig, RoutingTable table,
+      MeterRegistry registry, Transport transport, LocalIdentity identity,
+      List<? extends TimerScheduler> schedulers, ByteBufAllocator alloc, LongSupplier nanoTime) {
     this.config = config;
     this.table = table;
     this.transport = transport;
@@ -124,6 +145,33 @@ public final class ProxyCore implements SipMessageHandler {
     }
     this.metrics = new ProxyMetrics(registry, this::transactionsInFlight);
     this.prober = new HealthProber(this);
+    this.outbound = new Outbound(this, outboundConfig, registry);
+  }
+
+  // What the outbound path (ai.oneinbox.edge.sip.outbound) builds its transactions from.
+
+  public SipEdgeConfig config() {
+    return config;
+  }
+
+  public RoutingTable table() {
+    return table;
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  public LocalIdentity identity() {
+    return identity;
+  }
+
+  public ByteBufAllocator alloc() {
+    return alloc;
+  }
+
+  public long nanoTime() {
+    return nanoTime.getAsLong();
   }
 
   /** One round of OPTIONS probes of the agent endpoints this node sends calls to. */
@@ -142,6 +190,11 @@ public final class ProxyCore implements SipMessageHandler {
       n += s.servers.size() + s.clients.size();
     }
     return n;
+  }
+
+  /** Stops what the core runs besides the transactions (the outbound DNS resolver). */
+  public void close() {
+    outbound.close();
   }
 
   public void drain() {
@@ -242,6 +295,7 @@ public final class ProxyCore implements SipMessageHandler {
       }
       if (request.isMethod("BYE")) {
         agentCalls.bye(request.callId());
+        outbound.bye(request.callId());
       }
       if (request.isMethod("INVITE")) {
         InviteCall.reInvite(this, shard, request, source, key);
@@ -251,7 +305,14 @@ public final class ProxyCore implements SipMessageHandler {
       return;
     }
     switch (method) {
-      case "INVITE" -> InviteCall.initial(this, shard, request, source, key);
+      case "INVITE" -> {
+        // The one dispatch point of outbound calls: an agent calling out, or a non-local number.
+        if (outbound.claims(request, source)) {
+          outbound.initial(shard, request, source, key);
+        } else {
+          InviteCall.initial(this, shard, request, source, key);
+        }
+      }
       case "OPTIONS" -> onOutOfDialogOptions(request, source);
       case "BYE" -> answerStateless(request, source, 481, "Call/Transaction Does Not Exist");
       default -> onOtherOutOfDialog(request, source, method);
@@ -286,7 +347,7 @@ public final class ProxyCore implements SipMessageHandler {
     }
   }
 
-  AuthResult checkSource(SipRequest request, InboundSource source) {
+  public AuthResult checkSource(SipRequest request, InboundSource source) {
     return trunks.checkSource(source.remote().getAddress(), request.userAgent(), table.trunks());
   }
 
@@ -329,7 +390,7 @@ public final class ProxyCore implements SipMessageHandler {
     return false;
   }
 
-  static long loopHash(SipRequest request) {
+  public static long loopHash(SipRequest request) {
     return Branches.hash(request.requestUri().raw(), request.callId(), request.from().tag().orElse(""),
         request.to().tag().orElse(""), Long.toString(request.cseq().number()));
   }
@@ -571,11 +632,11 @@ public final class ProxyCore implements SipMessageHandler {
   // ------------------------------------------------------------------------------------- answering
 
   /** Sends {@code octets} back to where {@code request} came from. */
-  void answer(SipRequest request, InboundSource source, ByteBuf octets) {
+  public void answer(SipRequest request, InboundSource source, ByteBuf octets) {
     transport.send(source.transport(), source.remote(), octets);
   }
 
-  void answerStateless(SipRequest request, InboundSource source, int status, String reason) {
+  public void answerStateless(SipRequest request, InboundSource source, int status, String reason) {
     answer(request, source, request.response(status, reason).encode(alloc));
   }
 }

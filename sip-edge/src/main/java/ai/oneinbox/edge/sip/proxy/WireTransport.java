@@ -12,14 +12,14 @@ import java.net.InetSocketAddress;
  * hands the transport its own retained duplicate), and send failures reported back on the transaction's
  * scheduler.
  */
-final class WireTransport implements TransactionTransport<ByteBuf> {
+public final class WireTransport implements TransactionTransport<ByteBuf> {
   private final Transport transport;
   private final TransportKind kind;
   private final InetSocketAddress destination;
   private final TimerScheduler scheduler;
   private Runnable onError = () -> {};
 
-  WireTransport(Transport transport, TransportKind kind, InetSocketAddress destination,
+  public WireTransport(Transport transport, TransportKind kind, InetSocketAddress destination,
       TimerScheduler scheduler) {
     this.transport = transport;
     this.kind = kind;
@@ -28,7 +28,7 @@ final class WireTransport implements TransactionTransport<ByteBuf> {
   }
 
   /** What to do when a send fails (the transaction's {@code transportError}). */
-  void onError(Runnable handler) {
+  public void onError(Runnable handler) {
     this.onError = handler;
   }
 

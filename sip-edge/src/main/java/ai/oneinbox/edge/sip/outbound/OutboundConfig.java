@@ -1,0 +1,43 @@
+package ai.oneinbox.edge.sip.outbound;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@code outbound} section of {@code config/edge.yaml}.
+ *
+ * @param platformTrunkUri where calls from numbers bought through Paths A/B go (the configured provider's
+ *     termination URI, e.g. {@code sip:oneinbox.pstn.twilio.com}); empty: such numbers cannot call out
+ * @param maxCallsPerNumber most outbound calls at once from one number; 0 = unlimited
+ * @param maxCallsPerTrunk most outbound calls at once through one trunk when the trunk sets no
+ *     {@code max_concurrent_calls} of its own; 0 = unlimited
+ * @param retryAfter the {@code Retry-After} of a 503 for a limit reached
+ * @param dnsServer the DNS server trunk hosts are resolved with (RFC 3263); empty: the system's
+ * @param dnsMinTtl the shortest time an answer is cached (a TTL of 0 would mean a query per call)
+ * @param dnsMaxTtl the longest time an answer is cached, whatever its TTL
+ */
+public record OutboundConfig(String platformTrunkUri, int maxCallsPerNumber, int maxCallsPerTrunk,
+    Duration retryAfter, Optional<InetSocketAddress> dnsServer, Duration dnsMinTtl, Duration dnsMaxTtl) {
+
+  public OutboundConfig {
+    Objects.requireNonNull(platformTrunkUri, "platformTrunkUri");
+    Objects.requireNonNull(retryAfter, "retryAfter");
+    Objects.requireNonNull(dnsServer, "dnsServer");
+    Objects.requireNonNull(dnsMinTtl, "dnsMinTtl");
+    Objects.requireNonNull(dnsMaxTtl, "dnsMaxTtl");
+    if (maxCallsPerNumber < 0 || maxCallsPerTrunk < 0) {
+      throw new IllegalArgumentException("outbound call limits must be >= 0 (0 = unlimited)");
+    }
+    if (dnsMinTtl.compareTo(dnsMaxTtl) > 0) {
+      throw new IllegalArgumentException("outbound.dns_min_ttl must not exceed outbound.dns_max_ttl");
+    }
+  }
+
+  /** The file's defaults. */
+  public static OutboundConfig defaults() {
+    return new OutboundConfig("", 10, 0, Duration.ofSeconds(5), Optional.empty(), Duration.ofSeconds(5),
+        Duration.ofHours(1));
+  }
+}
