@@ -41,6 +41,7 @@ public final class ConfigLoader {
             Map.entry("EDGE_TELNYX_BASE_URL", "provider.telnyx.base_url"));
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]+");
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.\\-]+):\\d{1,5}");
     private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
     private static final Duration MS = Duration.ofMillis(1);
     private static final Duration DAY = Duration.ofDays(1);
@@ -105,13 +106,36 @@ public final class ConfigLoader {
         EdgeConfig.Database database = database(root.section("database"));
         EdgeConfig.Routing routing = routing(root.section("routing"));
         EdgeConfig.Provider provider = provider(root.section("provider"));
+        EdgeConfig.Outbound outbound = outbound(root.section("outbound"));
         root.finish();
         if (api.port() != 0 && api.port() == sip.port()) {
             // UDP/TCP SIP and TCP HTTP on one port cannot both bind.
             throw new ConfigException("api.port", "must differ from sip.port (" + sip.port() + ")");
         }
         return new EdgeConfig(Path.of(dataDir), nodeId.isEmpty() ? hostName() : nodeId,
-                sip, api, database, routing, provider);
+                sip, api, database, routing, provider, outbound);
+    }
+
+    private static EdgeConfig.Outbound outbound(ConfigSection o) throws ConfigException {
+        String trunk = o.string("platform_trunk_uri", "");
+        if (!trunk.isEmpty()) {
+            trunk = sipUri(o, "platform_trunk_uri", "");
+        }
+        int perNumber = o.integer("max_calls_per_number", 10, 0, 1_000_000);
+        int perTrunk = o.integer("max_calls_per_trunk", 0, 0, 1_000_000);
+        Duration retryAfter = o.duration("retry_after", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1));
+        String dns = o.string("dns_server", "");
+        if (!dns.isEmpty() && !HOST_PORT.matcher(dns).matches()) {
+            throw o.error("dns_server", "must be host:port such as 10.0.0.2:53, got '" + dns + "'");
+        }
+        Duration minTtl = o.duration("dns_min_ttl", Duration.ofSeconds(5), Duration.ZERO, DAY);
+        Duration maxTtl = o.duration("dns_max_ttl", Duration.ofHours(1), Duration.ofSeconds(1), DAY);
+        if (minTtl.compareTo(maxTtl) > 0) {
+            throw o.error("dns_min_ttl", "must not exceed outbound.dns_max_ttl");
+        }
+        o.finish();
+        return new EdgeConfig.Outbound(trunk, perNumber, perTrunk, retryAfter,
+                dns.isEmpty() ? Optional.empty() : Optional.of(dns), minTtl, maxTtl);
     }
 
     private static EdgeConfig.Sip sip(ConfigSection s) throws ConfigException {

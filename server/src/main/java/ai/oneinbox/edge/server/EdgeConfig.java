@@ -16,7 +16,18 @@ public record EdgeConfig(
         Api api,
         Database database,
         Routing routing,
-        Provider provider) {
+        Provider provider,
+        Outbound outbound) {
+
+    /** The {@code outbound} section: where Paths A/B numbers call out, limits, DNS. */
+    public record Outbound(
+            String platformTrunkUri,
+            int maxCallsPerNumber,
+            int maxCallsPerTrunk,
+            Duration retryAfter,
+            Optional<String> dnsServer,
+            Duration dnsMinTtl,
+            Duration dnsMaxTtl) {}
 
     public record Sip(
             String host,

@@ -11,6 +11,7 @@ import ai.oneinbox.edge.routing.RoutingTable;
 import ai.oneinbox.edge.sip.SipEdge;
 import ai.oneinbox.edge.sip.SipEdgeConfig;
 import ai.oneinbox.edge.sip.message.SipLimits;
+import ai.oneinbox.edge.sip.outbound.OutboundConfig;
 import ai.oneinbox.edge.sip.transaction.SipTimers;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -21,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -88,7 +90,7 @@ final class EdgeNode implements AutoCloseable {
 
         // The SIP edge routes from the table the feed keeps current; the API simulates with the edge's own
         // live view of the agents.
-        sip = SipEdge.start(sipConfig(config), table, registry);
+        sip = SipEdge.start(sipConfig(config), outboundConfig(config), table, registry);
         started.push(sip);
 
         EdgeConfig.Api a = config.api();
@@ -113,6 +115,22 @@ final class EdgeNode implements AutoCloseable {
                 new SipEdgeConfig.Health(s.health().interval(), s.health().timeout(), s.health().downAfter(),
                         s.health().upAfter()),
                 config.routing().defaultRegion(), config.dataDir(), SipEdgeConfig.DEFAULT_MAX_TRANSACTIONS);
+    }
+
+    static OutboundConfig outboundConfig(EdgeConfig config) {
+        EdgeConfig.Outbound o = config.outbound();
+        return new OutboundConfig(o.platformTrunkUri(), o.maxCallsPerNumber(), o.maxCallsPerTrunk(), o.retryAfter(),
+                o.dnsServer().map(EdgeNode::hostPort), o.dnsMinTtl(), o.dnsMaxTtl());
+    }
+
+    /** {@code host:port} as the loader validated it; a name here is resolved once, at start. */
+    private static InetSocketAddress hostPort(String text) {
+        int colon = text.lastIndexOf(':');
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new InetSocketAddress(host, Integer.parseInt(text.substring(colon + 1)));
     }
 
     /**

@@ -40,6 +40,30 @@ class ConfigLoaderTest {
         assertTrue(c.sip().trunks().twilioCidrs().contains("54.172.60.0/23"));
         assertEquals("sandbox", c.provider().name());
         assertEquals("US", c.routing().defaultRegion());
+        assertEquals(new EdgeConfig.Outbound("", 10, 0, Duration.ofSeconds(5), Optional.empty(), Duration.ofSeconds(5),
+                Duration.ofHours(1)), c.outbound());
+    }
+
+    @Test
+    void outboundSectionMapsToTheEdgesOutboundConfig() throws Exception {
+        EdgeConfig c = ConfigLoader.load(write("""
+                outbound:
+                  platform_trunk_uri: sip:oneinbox.pstn.twilio.com
+                  max_calls_per_number: 2
+                  max_calls_per_trunk: 30
+                  retry_after: 9s
+                  dns_server: 127.0.0.1:5353
+                  dns_min_ttl: 1s
+                  dns_max_ttl: 10m
+                """), Map.of());
+        var o = EdgeNode.outboundConfig(c);
+        assertEquals("sip:oneinbox.pstn.twilio.com", o.platformTrunkUri());
+        assertEquals(2, o.maxCallsPerNumber());
+        assertEquals(30, o.maxCallsPerTrunk());
+        assertEquals(Duration.ofSeconds(9), o.retryAfter());
+        assertEquals(Optional.of(new java.net.InetSocketAddress("127.0.0.1", 5353)), o.dnsServer());
+        assertEquals(Duration.ofSeconds(1), o.dnsMinTtl());
+        assertEquals(Duration.ofMinutes(10), o.dnsMaxTtl());
     }
 
     @Test
@@ -105,6 +129,9 @@ class ConfigLoaderTest {
         "provider:\\n  name: vonage              | provider.name: must be one of sandbox, twilio, telnyx; got 'vonage'",
         "sip: 5060                               | sip: must be a mapping of keys, got '5060'",
         "colour: blue                            | colour: unknown key",
+        "outbound:\\n  platform_trunk_uri: x.twilio.com | outbound.platform_trunk_uri: must be a SIP URI such as sip:voicemail@10.0.0.5:5060, got 'x.twilio.com'",
+        "outbound:\\n  dns_server: 10.0.0.2        | outbound.dns_server: must be host:port such as 10.0.0.2:53, got '10.0.0.2'",
+        "outbound:\\n  max_calls_per_number: -1    | outbound.max_calls_per_number: must be between 0 and 1000000, got -1",
     })
     void invalidValuesNameTheKeyAndTheReason(String yaml, String expected) throws IOException {
         ConfigException e = assertThrows(ConfigException.class,

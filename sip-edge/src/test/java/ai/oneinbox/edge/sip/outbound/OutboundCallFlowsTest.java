@@ -162,6 +162,45 @@ class OutboundCallFlowsTest {
     assertEquals(1, trunk.awaitCalls(1, EXIT).successfulCalls());
   }
 
+  @Test
+  void firstSrvHostAnswering503FailsOverToTheSecond() throws Exception {
+    SippProcess first = sipp(Sipp.uas("trunk_uas_503.xml"));
+    SippProcess second = sipp(Sipp.uas("trunk_uas.xml"));
+    FakeDns dns = new FakeDns()
+        .srv("_sip._udp.trunk.test", 10, 0, first.address().getPort(), "a.trunk.test", 60)
+        .srv("_sip._udp.trunk.test", 20, 0, second.address().getPort(), "b.trunk.test", 60)
+        .a("a.trunk.test", FreePorts.LOOPBACK, 60)
+        .a("b.trunk.test", FreePorts.LOOPBACK, 60);
+    resources.add(dns);
+    InetSocketAddress agentAddress = agentAddress();
+    OutboundConfig d = OutboundConfig.defaults();
+    OutboundConfig withDns = new OutboundConfig("", 0, 0, d.retryAfter(), Optional.of(dns.address()),
+        d.dnsMinTtl(), d.dnsMaxTtl());
+    InetSocketAddress edge = edge(withDns, table(agentAddress, byoNumber(NUMBER, "agent-1", "trunk.test"),
+        Optional.empty()));
+
+    SippResult agent = agentCalls(edge, agentAddress, US_DESTINATION, NUMBER, 1);
+
+    assertAllSucceeded(agent, 1);
+    assertTrue(lines(agent).contains("status=200"), lines(agent));
+    assertTrue(first.awaitLogLine("invite ruri=", EXIT).contains("sip:" + US_DESTINATION + "@trunk.test"));
+    assertEquals(1, second.awaitCalls(1, EXIT).successfulCalls(), second.output());
+    assertEquals(1.0, registry.get("sip_edge_outbound_failovers").counter().count());
+  }
+
+  @Test
+  void everyHostFailingGivesTheAgent500() {
+    SippProcess only = sipp(Sipp.uas("trunk_uas_503.xml"));
+    InetSocketAddress agentAddress = agentAddress();
+    InetSocketAddress edge = edge(OutboundConfig.defaults(), table(agentAddress,
+        byoNumber(NUMBER, "agent-1", "sip:127.0.0.1:" + only.address().getPort()), Optional.empty()));
+
+    SippResult agent = agentCalls(edge, agentAddress, US_DESTINATION, NUMBER, 1);
+
+    assertAllSucceeded(agent, 1);
+    assertTrue(lines(agent).contains("status=500 reason=Server Internal Error (Trunk Unavailable)"), lines(agent));
+  }
+
   // ------------------------------------------------------------------------------------------ helpers
 
   private SippResult agentCalls(InetSocketAddress edge, InetSocketAddress agentAddress, String destination,
