@@ -31,7 +31,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
  * End-to-end call flows: the edge in-process on 127.0.0.1, SIPp as the trunk (UAC) and as the agents and the
@@ -40,13 +39,12 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * that every SIPp process ended its calls successfully and that each call reached the right party.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-@EnabledIf(value = "ai.oneinbox.edge.sip.e2e.EdgeUnderTest#available",
-    disabledReason = "ai.oneinbox.edge.sip.SipEdge (proxy branch) is not on this branch yet")
 class EdgeCallFlowsTest {
 
   private static final Duration EXIT = Duration.ofSeconds(40);
   private static final String ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
   private static final String OTHER_ACCOUNT_SID = "ACffffffffffffffffffffffffffffffff";
+  private static final String TELNYX_CONNECTION = "1684641123236054244";
   private static final String NUMBER = "+14155550100";
   private static final String CALLER = "+14155550199";
   private static final String FORWARDED_FROM = "+14155550111";
@@ -83,11 +81,12 @@ class EdgeCallFlowsTest {
   void telnyxCallWithoutPlusAndCompactHeadersOverTcpReachesTheAgent() {
     SippProcess agent = agent("agent_uas.xml", "agent-1", "primary");
     NumberRoute number = new NumberRoute(e164(NUMBER), "agent-1", Optional.of(InboundRouting.DEFAULT),
-        Ownership.of(Provider.TELNYX));
+        new Ownership(Provider.TELNYX, Optional.of("integration-2"), Optional.empty(), Optional.of(TELNYX_CONNECTION),
+            Optional.empty()));
     EdgeUnderTest edge = edge(ALL_LOOPBACK, voicemailUriNobodyListensOn(), table(List.of(agentAt("agent-1", agent, 0)), number));
 
     SippResult caller = sipp(Sipp.uac("telnyx_uac.xml", edge.address()).transport(Sipp.Transport.TCP)
-        .injection(List.of("14155550100;14155550199")).calls(2).rate(10)).awaitExit(EXIT);
+        .injection(List.of("14155550100;14155550199;" + TELNYX_CONNECTION)).calls(2).rate(10)).awaitExit(EXIT);
 
     assertAllSucceeded(caller, 2);
     assertEquals(2, agent.awaitCalls(2, EXIT).successfulCalls());
@@ -246,6 +245,20 @@ class EdgeCallFlowsTest {
     SippResult ping = sipp(Sipp.uac("options_uac.xml", edge.address()).calls(2).rate(10)).awaitExit(EXIT);
 
     assertAllSucceeded(ping, 2);
+  }
+
+  @Test
+  void aDrainingEdgeAnswersOptionsAndNewInvites503WithRetryAfter() {
+    SippProcess agent = agent("agent_uas.xml", "agent-1", "primary");
+    EdgeUnderTest edge = edge(ALL_LOOPBACK, voicemailUriNobodyListensOn(),
+        table(List.of(agentAt("agent-1", agent, 0)), twilioNumber(NUMBER, "agent-1", Optional.empty(), Optional.empty())));
+
+    edge.drain();
+
+    assertAllSucceeded(sipp(Sipp.uac("options_uac_draining.xml", edge.address()).calls(1)).awaitExit(EXIT), 1);
+    assertAllSucceeded(sipp(Sipp.uac("uac_expect_503.xml", edge.address())
+        .injection(List.of(twilioRow(NUMBER, ACCOUNT_SID))).calls(1)).awaitExit(EXIT), 1);
+    assertEquals(0, agent.stats().callsCreated(), "nothing reached the agent");
   }
 
   // ------------------------------------------------------------------------------------------ helpers

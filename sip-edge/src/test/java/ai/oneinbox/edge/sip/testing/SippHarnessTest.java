@@ -49,7 +49,7 @@ class SippHarnessTest {
   void telnyxCallsWithCompactHeadersOverTcpSucceed() {
     try (SippProcess peer = Sipp.uas("selftest/edge_sim_uas.xml").transport(Sipp.Transport.TCP).start();
          SippProcess trunk = Sipp.uac("telnyx_uac.xml", peer.address()).transport(Sipp.Transport.TCP)
-             .injection(List.of("14155550100;14155550199")).calls(2).rate(20).start()) {
+             .injection(List.of("14155550100;14155550199;1684641123236054244")).calls(2).rate(20).start()) {
       SippResult caller = trunk.awaitExit(EXIT);
       assertEquals(0, caller.exitCode(), caller.describe() + trunk.output());
       assertEquals(2, caller.successfulCalls());
