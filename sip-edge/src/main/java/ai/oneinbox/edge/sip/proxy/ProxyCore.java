@@ -441,10 +441,11 @@ public final class ProxyCore implements SipMessageHandler {
     private NonInviteClientTransaction<ByteBuf, SipResponse> client;
     private TransactionKey clientKey;
     private boolean answered;
+    private boolean released;
 
     NonInviteRelay(Shard shard, SipRequest request, InboundSource source, TransactionKey key, NextHop next) {
       this.shard = shard;
-      this.request = request;
+      this.request = request.retain(); // our answers (408, 500, 503) are built from it later; released in done()
       this.source = source;
       this.key = key;
       this.next = next;
@@ -458,6 +459,8 @@ public final class ProxyCore implements SipMessageHandler {
       if (shard.servers.add(key, this) != TransactionTable.AddResult.ADDED) {
         metrics.rejected(ProxyMetrics.Rejected.OVERLOAD);
         answerStateless(request, source, 503, "Service Unavailable");
+        request.release();
+        released = true;
         return;
       }
       Via top = request.topVia();
@@ -482,7 +485,7 @@ public final class ProxyCore implements SipMessageHandler {
     }
 
     private void answer(int status, String reason) {
-      if (!answered) {
+      if (!answered && !released) {
         answered = status >= 200;
         server.sendResponse(status, request.response(status, reason).encode(alloc));
       }
@@ -527,6 +530,10 @@ public final class ProxyCore implements SipMessageHandler {
       }
       if (client != null && client.isTerminated()) {
         shard.clients.remove(clientKey, this);
+      }
+      if (!released && server.isTerminated() && (client == null || client.isTerminated())) {
+        released = true;
+        request.release();
       }
     }
   }
