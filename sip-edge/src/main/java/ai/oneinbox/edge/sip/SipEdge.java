@@ -3,7 +3,7 @@ package ai.oneinbox.edge.sip;
 import ai.oneinbox.edge.routing.RoutingTable;
 import ai.oneinbox.edge.sip.proxy.LocalIdentity;
 import ai.oneinbox.edge.sip.proxy.ProxyCore;
-import ai.oneinbox.edge.sip.transaction.EventLoopScheduler;
+import ai.oneinbox.edge.sip.transaction.LockingScheduler;
 import ai.oneinbox.edge.sip.transaction.TimerScheduler;
 import ai.oneinbox.edge.sip.transport.InboundSource;
 import ai.oneinbox.edge.sip.message.SipMessage;
@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * edge.close();   // unbind, stop the threads
  * }</pre>
  *
- * <p>Threads: the transports' event loops read and write sockets; the proxy's own event loops (one per
- * core, named {@code sip-proxy-N}) run the transactions, each call on one of them by its Call-ID.
+ * <p>Threads: the transports' event loops read and write sockets and run the proxy for each message they
+ * read, under the lock of the message's shard (chosen by Call-ID, so a call's messages never run at the same
+ * time); the proxy's own threads (one per core, {@code sip-proxy-N}) run the timers, under the same locks.
  */
 public final class SipEdge implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
@@ -73,9 +73,11 @@ public final class SipEdge implements AutoCloseable {
       workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       throw e;
     }
-    List<TimerScheduler> schedulers = new ArrayList<>(threads);
-    for (EventExecutor executor : workers) {
-      schedulers.add(new EventLoopScheduler(executor));
+    // Shards serialise by lock: a message is handled on the I/O thread that read it (no hand-off), timers
+    // on the proxy's threads. Four shards per core keep two I/O threads from meeting on one lock.
+    List<TimerScheduler> schedulers = new ArrayList<>(threads * 4);
+    for (int i = 0; i < threads * 4; i++) {
+      schedulers.add(new LockingScheduler(workers.next()));
     }
     LocalIdentity identity = identity(config, transports);
     ProxyCore core = new ProxyCore(config, table, registry, transports, identity, schedulers,

@@ -40,10 +40,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The RFC 3261 §16 transaction-stateful proxy: the handler the transports deliver every message to.
  *
- * <p><b>Threading.</b> Every message is handed to one of the {@code shards} chosen by its Call-ID, so all
- * messages of a call — the INVITE, its retransmissions, the CANCEL, the agents' responses, the BYE — and all
- * of its timers run on one thread: transactions and calls need no locks. The transaction tables are per
- * shard.
+ * <p><b>Threading.</b> Every message is handled through one of the {@code shards}' schedulers, chosen by its
+ * Call-ID, so all messages of a call — the INVITE, its retransmissions, the CANCEL, the agents' responses,
+ * the BYE — and all of its timers run one at a time (on one thread, or under one lock: see
+ * {@link ai.oneinbox.edge.sip.transaction.LockingScheduler}); transactions and calls need no locks of their
+ * own. The transaction tables are per shard.
  *
  * <p><b>What it does with a request</b> (in this order): RFC 3581 {@code received}/{@code rport} on the
  * top Via; a branch without the magic cookie → 400; ACK → the INVITE server transaction (non-2xx: absorbed)
