@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.DefaultEventLoop;
+import io.netty.util.HashedWheelTimer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class LockingSchedulerTest {
-  private final DefaultEventLoop timers = new DefaultEventLoop();
+  private final HashedWheelTimer timers = new HashedWheelTimer(1, TimeUnit.MILLISECONDS);
   private final LockingScheduler scheduler = new LockingScheduler(timers);
 
   @AfterEach
   void stop() {
-    timers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    timers.stop();
   }
 
   @Test
