@@ -106,6 +106,7 @@ public final class SipEdge implements AutoCloseable {
   @Override
   public void close() {
     transports.close();
+    core.abortAll();
     wheel.stop();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }

@@ -94,6 +94,9 @@ public final class ProxyCore implements SipMessageHandler {
   interface ServerSide {
     void retransmission();
 
+    /** The node stops: end every transaction of this owner now, releasing what they hold. */
+    void abort();
+
     default void ack() {}
 
     /** A CANCEL for this INVITE arrived (answered 200 already). */
@@ -103,6 +106,9 @@ public final class ProxyCore implements SipMessageHandler {
   /** A client transaction's owner, as the table finds it for responses. */
   interface ClientSide {
     void response(SipResponse response);
+
+    /** The node stops: end the transaction now, releasing what it holds. */
+    void abort();
   }
 
   public ProxyCore(SipEdgeConfig config, RoutingTable table, MeterRegistry registry, Transport transport,
@@ -142,6 +148,23 @@ public final class ProxyCore implements SipMessageHandler {
 
   public void drain() {
     draining = true;
+  }
+
+  /**
+   * Ends every transaction at once, releasing their buffers (for {@code SipEdge.close()}, after the
+   * listeners are closed: nothing more comes in, and what would go out is dropped).
+   */
+  public void abortAll() {
+    for (Shard shard : shards) {
+      shard.scheduler.execute(() -> {
+        for (ServerSide server : List.copyOf(shard.servers.values())) {
+          server.abort();
+        }
+        for (ClientSide client : List.copyOf(shard.clients.values())) {
+          client.abort();
+        }
+      });
+    }
   }
 
   public boolean isDraining() {
@@ -341,7 +364,17 @@ public final class ProxyCore implements SipMessageHandler {
     // The CANCEL's own transaction: its retransmissions get the same 200 (RFC 3261 §9.2, §16.10).
     NonInviteServerTransaction<ByteBuf>[] holder = newServerHolder();
     WireTransport wire = new WireTransport(transport, source.transport(), source.remote(), shard.scheduler);
-    ServerSide side = () -> holder[0].receiveRequestRetransmission();
+    ServerSide side = new ServerSide() {
+      @Override
+      public void retransmission() {
+        holder[0].receiveRequestRetransmission();
+      }
+
+      @Override
+      public void abort() {
+        holder[0].abort();
+      }
+    };
     holder[0] = new NonInviteServerTransaction<>(config.timers(), shard.scheduler, wire,
         source.transport().isStream(), () -> shard.servers.remove(key, side));
     wire.onError(holder[0]::transportError);
@@ -495,6 +528,14 @@ public final class ProxyCore implements SipMessageHandler {
     @Override
     public void retransmission() {
       server.receiveRequestRetransmission();
+    }
+
+    @Override
+    public void abort() {
+      server.abort();
+      if (client != null) {
+        client.abort();
+      }
     }
 
     @Override

@@ -542,4 +542,18 @@ class ProxyCoreTest {
         + "Call-ID: bt2\r\nCSeq: 3 BYE\r\nContent-Length: 0\r\n\r\n");
     assertEquals(List.of(500), statusesToTrunk());
   }
+
+  @Test
+  void abortAllEndsEveryTransactionAtOnce() {
+    fromTrunk(invite("ab1", "+14155550100"));
+    TestNetwork.Sent out = net.last(AGENT_A);
+    fromAgent(AGENT_A, TestNetwork.responseTo(out, 180, "Ringing", "r"));
+    fromTrunk(invite("ab2", "+14155550100"));
+    assertTrue(core.transactionsInFlight() >= 4);
+    int sent = net.sent.size();
+    core.abortAll();
+    assertEquals(0, core.transactionsInFlight());
+    clock.advance(Duration.ofMinutes(5));
+    assertEquals(sent, net.sent.size(), "nothing is sent after the abort");
+  }
 }
