@@ -46,6 +46,7 @@ final class SipInboundHandler extends ChannelInboundHandlerAdapter {
                 } else if (content instanceof InboundError) {
                     InboundError error = (InboundError) content;
                     logRejected(error, sender);
+                    malformed(error, new InboundSource(kind, sender, local(ctx, recipient)));
                     error.error().response().ifPresent(bytes ->
                             ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), sender)));
                 }
@@ -54,6 +55,7 @@ final class SipInboundHandler extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof InboundError) {
                 InboundError error = (InboundError) msg;
                 logRejected(error, ctx.channel().remoteAddress());
+                malformed(error, new InboundSource(kind, inet(ctx.channel().remoteAddress()), local(ctx, null)));
                 if (error.error().response().isPresent()) {
                     var write = ctx.writeAndFlush(Unpooled.wrappedBuffer(error.error().response().get()));
                     if (error.closeConnection()) {
@@ -73,6 +75,14 @@ final class SipInboundHandler extends ChannelInboundHandlerAdapter {
             handler.onMessage(message, source);
         } catch (RuntimeException e) {
             LOG.error("SIP message handler failed on {} from {}", message, source.remote(), e);
+        }
+    }
+
+    private void malformed(InboundError error, InboundSource source) {
+        try {
+            handler.onMalformed(error.error(), source);
+        } catch (RuntimeException e) {
+            LOG.error("SIP message handler failed on a malformed message from {}", source.remote(), e);
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.oneinbox.edge.sip.message.Corpus;
 import ai.oneinbox.edge.sip.message.SipLimits;
 import ai.oneinbox.edge.sip.message.SipMessage;
+import ai.oneinbox.edge.sip.testing.NettyLeaks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -19,14 +20,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The end of the pipeline, driven through EmbeddedChannel with the real decoders in front of it. */
+@ExtendWith(NettyLeaks.class)
 class SipInboundHandlerTest {
 
     private final List<SipMessage> delivered = new ArrayList<>();
 
+    private final List<String> malformed = new ArrayList<>();
+
     private SipMessageHandler recording() {
-        return (message, source) -> delivered.add(message.retain());
+        return new SipMessageHandler() {
+            @Override
+            public void onMessage(SipMessage message, InboundSource source) {
+                delivered.add(message.retain());
+            }
+
+            @Override
+            public void onMalformed(ai.oneinbox.edge.sip.message.SipParseError error, InboundSource source) {
+                malformed.add(source.transport() + " " + error.status() + " " + error.reason());
+            }
+        };
     }
 
     private EmbeddedChannel stream(SipMessageHandler handler) {
@@ -70,6 +85,7 @@ class SipInboundHandlerTest {
         answer.release();
         assertFalse(ch.isOpen());
         assertTrue(delivered.isEmpty());
+        assertEquals(List.of("TCP 400 invalid Content-Length on a stream"), malformed);
         assertFalse(ch.finish());
     }
 
@@ -101,6 +117,8 @@ class SipInboundHandlerTest {
                 new InetSocketAddress("127.0.0.1", 5060), sender));
         assertNull(ch.readOutbound());
         assertTrue(delivered.isEmpty());
+        assertEquals(2, malformed.size());
+        assertTrue(malformed.get(0).startsWith("UDP 505 "), malformed.toString());
         assertFalse(ch.finish());
     }
 }
