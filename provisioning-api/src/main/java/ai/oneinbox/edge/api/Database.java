@@ -1,0 +1,185 @@
+package ai.oneinbox.edge.api;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL store: an embedded server on {@code <data_dir>/pg} (default) or an external one, with the
+ * schema migrated by Flyway through the JDBC driver on start, the same migrations for both. The API and the
+ * feed then talk to it through vertx-pg-client ({@link #pool}, {@link #subscriber}).
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final PgConnectOptions options;
+    private final int poolSize;
+    private final Optional<EmbeddedPostgres> embedded;
+
+    private Database(PgConnectOptions options, int poolSize, Optional<EmbeddedPostgres> embedded) {
+        this.options = options;
+        this.poolSize = poolSize;
+        this.embedded = embedded;
+    }
+
+    /** Starts (embedded) or reaches (external) the server and applies pending migrations; blocking. */
+    public static Database start(DatabaseConfig config, Path dataDir) {
+        long started = System.nanoTime();
+        Database db = config.embedded() ? startEmbedded(config, dataDir) : external(config);
+        try {
+            db.migrate();
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        log.info("Database ready ({}, {}:{}/{}) in {} ms", db.embedded.isPresent() ? "embedded" : "external",
+                db.options.getHost(), db.options.getPort(), db.options.getDatabase(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return db;
+    }
+
+    private static Database startEmbedded(DatabaseConfig config, Path dataDir) {
+        Path pgDir = dataDir.resolve("pg");
+        try {
+            Files.createDirectories(pgDir);
+            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(pgDir)
+                    .setCleanDataDirectory(false)
+                    .setPort(freeLoopbackPort())
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .start();
+            PgConnectOptions options = new PgConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(pg.getPort())
+                    .setDatabase("postgres")
+                    .setUser("postgres")
+                    .setPassword("postgres");
+            return new Database(options, config.poolSize(), Optional.of(pg));
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL did not start in " + pgDir, e);
+        }
+    }
+
+    private static Database external(DatabaseConfig config) {
+        return new Database(parseUrl(config.url()), config.poolSize(), Optional.empty());
+    }
+
+    /** Accepts {@code postgresql://}, {@code postgres://} and {@code jdbc:postgresql://} URLs. */
+    static PgConnectOptions parseUrl(String url) {
+        String uri = url.startsWith("jdbc:") ? url.substring("jdbc:".length()) : url;
+        if (!uri.startsWith("postgresql://") && !uri.startsWith("postgres://")) {
+            throw new IllegalArgumentException(
+                    "database.url: expected postgresql://… or jdbc:postgresql://…, was " + redact(url));
+        }
+        try {
+            PgConnectOptions options = PgConnectOptions.fromUri(uri);
+            if (options.getUser() == null || options.getUser().isEmpty()) {
+                options.setUser("postgres");
+            }
+            if (options.getDatabase() == null || options.getDatabase().isEmpty()) {
+                options.setDatabase(options.getUser());
+            }
+            return options;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("database.url: " + e.getMessage() + " in " + redact(url), e);
+        }
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(//[^:/@]+):[^@]*@", "$1:***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    private void migrate() {
+        Properties props = jdbcProperties();
+        Flyway.configure()
+                .dataSource(jdbcUrl(), props.getProperty("user"), props.getProperty("password", ""))
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    private Properties jdbcProperties() {
+        Properties props = new Properties();
+        props.setProperty("user", options.getUser());
+        if (options.getPassword() != null) {
+            props.setProperty("password", options.getPassword());
+        }
+        return props;
+    }
+
+    /** The JDBC URL of the same database (no credentials in it). */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
+    }
+
+    /** A blocking JDBC connection (migrations, tools, benchmarks harnesses). */
+    public Connection openJdbc() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), jdbcProperties());
+    }
+
+    /** A copy of the connection options for vertx-pg-client. */
+    public PgConnectOptions connectOptions() {
+        return new PgConnectOptions(options);
+    }
+
+    public boolean isEmbedded() {
+        return embedded.isPresent();
+    }
+
+    /** A new pool of {@code database.pool_size} connections; the caller closes it. */
+    public Pool pool(Vertx vertx) {
+        return pool(vertx, poolSize);
+    }
+
+    Pool pool(Vertx vertx, int size) {
+        return PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(size))
+                .connectingTo(connectOptions())
+                .using(vertx)
+                .build();
+    }
+
+    /** A LISTEN connection that reconnects by itself; the caller connects and closes it. */
+    public PgSubscriber subscriber(Vertx vertx) {
+        return PgSubscriber.subscriber(vertx, connectOptions())
+                .reconnectPolicy(retries -> 250L);
+    }
+
+    @Override
+    public void close() {
+        embedded.ifPresent(pg -> {
+            try {
+                pg.close();
+            } catch (IOException e) {
+                log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.toString());
+            }
+        });
+    }
+}
