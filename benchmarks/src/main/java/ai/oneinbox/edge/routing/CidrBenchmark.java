@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class CidrBenchmark {
   Cidr[] twilio;
+  CidrSet twilioSet;
   InetAddress last; // in the last range: the worst case of a linear scan
   InetAddress outside;
   InetAddress ipv6;
@@ -34,6 +35,7 @@ public class CidrBenchmark {
         "52.215.127.0/24", "35.156.191.128/25", "3.122.181.0/24", "54.65.63.192/26", "3.112.80.0/24",
         "54.169.127.128/26", "3.1.77.0/24", "54.252.254.64/26", "3.104.90.0/24",
         "177.71.206.192/26", "18.228.249.0/24").stream().map(Cidr::parse).toArray(Cidr[]::new);
+    twilioSet = CidrSet.of(List.of(twilio));
     last = InetAddress.getByName("18.228.249.17");
     outside = InetAddress.getByName("203.0.113.9");
     ipv6 = InetAddress.getByName("2001:db8::1");
@@ -61,5 +63,15 @@ public class CidrBenchmark {
   @Benchmark
   public boolean ipv6Outside() {
     return any(ipv6);
+  }
+
+  @Benchmark
+  public boolean setIpv4InLastRange() {
+    return twilioSet.contains(last);
+  }
+
+  @Benchmark
+  public boolean setIpv6Outside() {
+    return twilioSet.contains(ipv6);
   }
 }

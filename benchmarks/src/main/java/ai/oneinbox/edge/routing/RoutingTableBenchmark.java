@@ -91,6 +91,15 @@ public class RoutingTableBenchmark {
     return table.lookup(queries[c.advance()].value());
   }
 
+  /**
+   * The like of {@code HashMap#get}: the number's route entry (shared by the numbers of the same
+   * shape), without building a {@link NumberRoute}.
+   */
+  @Benchmark
+  public Object tableRouteEntry(Cursor c) {
+    return table.routeEntry(queries[c.advance()].value());
+  }
+
   /** The full decision with availability and its trace (text not rendered). */
   @Benchmark
   public RouteDecision resolve(Cursor c) {

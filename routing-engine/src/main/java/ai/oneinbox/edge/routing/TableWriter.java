@@ -184,7 +184,7 @@ final class TableWriter {
       return;
     }
     RouteShape shape = (RouteShape) shapes[i >>> State.CHUNK_BITS][i & (State.CHUNK - 1)];
-    shapeIds.remove(shape.key);
+    shapeIds.remove(shape.key());
     shapes = setChunked(shapes, i, null);
     if (freeCount == freeShapes.length) {
       freeShapes = Arrays.copyOf(freeShapes, freeCount * 2);

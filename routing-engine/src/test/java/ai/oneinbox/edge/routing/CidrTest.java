@@ -101,4 +101,31 @@ class CidrTest {
         assertThrows(IllegalArgumentException.class, () -> Cidr.parse("54.172.60.1/23"));
     assertEquals("CIDR \"54.172.60.1/23\": host bits are set after the /23 prefix", e.getMessage());
   }
+
+  @Test
+  void setContainsWhatAnyOfItsRangesContains() throws UnknownHostException {
+    CidrSet set = CidrSet.of(java.util.List.of(Cidr.parse("54.172.60.0/23"),
+        Cidr.parse("2001:db8::/32"), Cidr.parse("192.76.120.10/32")));
+    assertTrue(set.contains(InetAddress.getByName("54.172.61.1")));
+    assertTrue(set.contains(InetAddress.getByName("192.76.120.10")));
+    assertTrue(set.contains(InetAddress.getByName("2001:db8::5")));
+    assertTrue(set.contains(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff,
+        (byte) 192, 76, 120, 10}));
+    assertFalse(set.contains(InetAddress.getByName("192.76.120.11")));
+    assertFalse(set.contains(InetAddress.getByName("2001:db9::5")));
+    assertEquals(3, set.cidrs().size());
+    assertTrue(CidrSet.of(java.util.List.of()).isEmpty());
+    assertFalse(CidrSet.of(java.util.List.of()).contains(InetAddress.getByName("10.0.0.1")));
+  }
+
+  @Test
+  void ipv4ChecksAllocateNothing() throws UnknownHostException {
+    CidrSet set = CidrSet.of(java.util.List.of(Cidr.parse("54.172.60.0/23"),
+        Cidr.parse("18.228.249.0/24")));
+    Cidr cidr = Cidr.parse("18.228.249.0/24");
+    InetAddress a = InetAddress.getByName("18.228.249.17");
+    boolean[] sink = new boolean[1];
+    assertTrue(Allocations.perRun(50_000, () -> sink[0] = set.contains(a)) < 1);
+    assertTrue(Allocations.perRun(50_000, () -> sink[0] = cidr.contains(a)) < 1);
+  }
 }

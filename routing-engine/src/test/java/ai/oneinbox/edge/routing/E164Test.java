@@ -127,4 +127,15 @@ class E164Test {
     assertEquals(E164.of(14155550100L).hashCode(), E164.of(14155550100L).hashCode());
     assertTrue(E164.of(14155550100L).compareTo(E164.of(14155550101L)) < 0);
   }
+
+  @Test
+  void hotPathAllocatesOnlyItsResult() {
+    // E164 (24 bytes) + Optional (16 bytes); libphonenumber would allocate kilobytes.
+    Object[] sink = new Object[1];
+    CharSequence user = new StringBuilder("sip:+14155550100@edge.example.com;user=phone");
+    double bytes = Allocations.perRun(20_000, () -> sink[0] = E164.fromSipUser(user, "US"));
+    assertTrue(bytes <= 48, bytes + " bytes per call");
+    bytes = Allocations.perRun(20_000, () -> sink[0] = E164.fromSipUser("14155550100", "US"));
+    assertTrue(bytes <= 48, bytes + " bytes per call");
+  }
 }

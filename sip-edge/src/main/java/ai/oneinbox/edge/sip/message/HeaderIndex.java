@@ -1,6 +1,5 @@
 package ai.oneinbox.edge.sip.message;
 
-import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 
 /**
@@ -82,14 +81,14 @@ final class HeaderIndex {
         return n;
     }
 
-    boolean nameEquals(ByteBuf buf, int h, String name) {
+    boolean nameEquals(byte[] buf, int h, String name) {
         int start = lineStart(h);
         int end = nameEnd(h);
         if (end - start != name.length()) {
             return false;
         }
         for (int k = 0; k < name.length(); k++) {
-            char a = (char) (buf.getByte(start + k) & 0xff);
+            char a = (char) (buf[start + k] & 0xff);
             if (Character.toLowerCase(a) != Character.toLowerCase(name.charAt(k))) {
                 return false;
             }

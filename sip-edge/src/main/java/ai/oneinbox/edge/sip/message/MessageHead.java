@@ -4,14 +4,18 @@ import io.netty.buffer.ByteBuf;
 
 /** The parser's working state for one message; becomes a {@link SipRequest} or {@link SipResponse}. */
 final class MessageHead {
+    byte[] octets;
     ByteBuf buf;
     HeaderIndex index;
     int startLineEnd;
     int bodyStart;
     int bodyLength;
-    Via topVia;
-    NameAddr from;
-    NameAddr to;
+    int topViaStart;
+    int topViaEnd;
+    int fromStart;
+    int fromEnd;
+    int toStart;
+    int toEnd;
     String callId;
     CSeq cseq;
     int maxForwards = -1;

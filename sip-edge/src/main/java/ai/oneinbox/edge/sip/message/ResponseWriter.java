@@ -18,7 +18,7 @@ final class ResponseWriter {
     private ResponseWriter() {
     }
 
-    static byte[] fromIndex(ByteBuf src, HeaderIndex index, int status, String phrase, String warning) {
+    static byte[] fromIndex(byte[] src, HeaderIndex index, int status, String phrase, String warning) {
         ByteBuf out = Unpooled.buffer(512);
         List<String[]> extra = new java.util.ArrayList<>(1);
         extra.add(new String[] {"Warning", "399 oneinbox-edge \"" + warning.replace('"', '\'') + "\""});
@@ -32,7 +32,7 @@ final class ResponseWriter {
      * @param toTag tag to add to To when it has none (null: a random one when the status is above 100)
      * @param extra additional header lines as {name, value} pairs, written after CSeq
      */
-    static void write(ByteBuf out, ByteBuf src, HeaderIndex index, int status, String phrase, String toTag,
+    static void write(ByteBuf out, byte[] src, HeaderIndex index, int status, String phrase, String toTag,
                       List<String[]> extra) {
         out.writeCharSequence("SIP/2.0 ", io.netty.util.CharsetUtil.US_ASCII);
         out.writeCharSequence(Integer.toString(status), io.netty.util.CharsetUtil.US_ASCII);
@@ -57,7 +57,7 @@ final class ResponseWriter {
         out.writeCharSequence("Content-Length: 0\r\n\r\n", io.netty.util.CharsetUtil.US_ASCII);
     }
 
-    private static void copy(ByteBuf out, ByteBuf src, HeaderIndex index, SipHeaderName name, String toTag) {
+    private static void copy(ByteBuf out, byte[] src, HeaderIndex index, SipHeaderName name, String toTag) {
         for (int h = 0; h < index.count; h++) {
             if (index.kind(h) != name) {
                 continue;
@@ -79,11 +79,11 @@ final class ResponseWriter {
     }
 
     /** True when a ";tag=" parameter (any case, white space allowed) appears outside quotes and brackets. */
-    static boolean hasTag(ByteBuf src, int start, int end) {
+    static boolean hasTag(byte[] src, int start, int end) {
         boolean quoted = false;
         boolean bracketed = false;
         for (int i = start; i < end; i++) {
-            byte c = src.getByte(i);
+            byte c = src[i];
             if (c == '"' && !bracketed) {
                 quoted = !quoted;
             } else if (c == '\\' && quoted) {
@@ -96,7 +96,7 @@ final class ResponseWriter {
                 int j = SipGrammar.consumeSWS(src, i + 1, end);
                 if (j + 3 <= end && SipGrammar.equalsIgnoreCase(src, j, j + 3, "tag")) {
                     int k = SipGrammar.consumeSWS(src, j + 3, end);
-                    if (k < end && src.getByte(k) == '=') {
+                    if (k < end && src[k] == '=') {
                         return true;
                     }
                 }

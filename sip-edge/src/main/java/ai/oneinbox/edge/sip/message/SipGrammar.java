@@ -1,9 +1,7 @@
 package ai.oneinbox.edge.sip.message;
 
-import io.netty.buffer.ByteBuf;
-
 /**
- * The RFC 3261 §25.1 ABNF as scanning functions over a {@link ByteBuf} region, named after the rules.
+ * The RFC 3261 §25.1 ABNF as scanning functions over the octets of a message, named after the rules.
  *
  * <p>Every function takes an absolute reader position {@code i} and an exclusive bound {@code end}, and
  * answers the position after what it consumed. {@code consume*} functions consume zero or more octets and
@@ -133,15 +131,15 @@ public final class SipGrammar {
      * {@code LWS = [*WSP CRLF] 1*WSP} (a bare LF is tolerated as the line end). Answers {@code i} when
      * there is no linear white space at {@code i}.
      */
-    public static int consumeLWS(ByteBuf buf, int i, int end) {
+    public static int consumeLWS(byte[] buf, int i, int end) {
         int j = i;
-        while (j < end && isWsp(buf.getByte(j))) {
+        while (j < end && isWsp(buf[j])) {
             j++;
         }
         int afterEol = eolEnd(buf, j, end);
-        if (afterEol != NO_MATCH && afterEol < end && isWsp(buf.getByte(afterEol))) {
+        if (afterEol != NO_MATCH && afterEol < end && isWsp(buf[afterEol])) {
             j = afterEol;
-            while (j < end && isWsp(buf.getByte(j))) {
+            while (j < end && isWsp(buf[j])) {
                 j++;
             }
             return j;
@@ -150,7 +148,7 @@ public final class SipGrammar {
     }
 
     /** {@code SWS = [LWS]}: any amount of white space, folds included. */
-    public static int consumeSWS(ByteBuf buf, int i, int end) {
+    public static int consumeSWS(byte[] buf, int i, int end) {
         int j = i;
         while (true) {
             int k = consumeLWS(buf, j, end);
@@ -162,13 +160,13 @@ public final class SipGrammar {
     }
 
     /** Position after the CRLF (or bare LF) at {@code i}, or {@link #NO_MATCH}. */
-    static int eolEnd(ByteBuf buf, int i, int end) {
+    static int eolEnd(byte[] buf, int i, int end) {
         if (i < end) {
-            byte b = buf.getByte(i);
+            byte b = buf[i];
             if (b == LF) {
                 return i + 1;
             }
-            if (b == CR && i + 1 < end && buf.getByte(i + 1) == LF) {
+            if (b == CR && i + 1 < end && buf[i + 1] == LF) {
                 return i + 2;
             }
         }
@@ -176,76 +174,76 @@ public final class SipGrammar {
     }
 
     /** {@code HCOLON = *( SP / HTAB ) ":" SWS}. */
-    public static int expectHCOLON(ByteBuf buf, int i, int end) {
+    public static int expectHCOLON(byte[] buf, int i, int end) {
         int j = i;
-        while (j < end && isWsp(buf.getByte(j))) {
+        while (j < end && isWsp(buf[j])) {
             j++;
         }
-        if (j >= end || buf.getByte(j) != ':') {
+        if (j >= end || buf[j] != ':') {
             return NO_MATCH;
         }
         return consumeSWS(buf, j + 1, end);
     }
 
     /** {@code SWS c SWS} for a separator such as SEMI (";"), COMMA (","), EQUAL ("="), SLASH ("/"). */
-    public static int expectSeparator(ByteBuf buf, int i, int end, char c) {
+    public static int expectSeparator(byte[] buf, int i, int end, char c) {
         int j = consumeSWS(buf, i, end);
-        if (j >= end || buf.getByte(j) != c) {
+        if (j >= end || buf[j] != c) {
             return NO_MATCH;
         }
         return consumeSWS(buf, j + 1, end);
     }
 
     /** {@code SEMI = SWS ";" SWS}. */
-    public static int expectSEMI(ByteBuf buf, int i, int end) {
+    public static int expectSEMI(byte[] buf, int i, int end) {
         return expectSeparator(buf, i, end, ';');
     }
 
     /** {@code COMMA = SWS "," SWS}. */
-    public static int expectCOMMA(ByteBuf buf, int i, int end) {
+    public static int expectCOMMA(byte[] buf, int i, int end) {
         return expectSeparator(buf, i, end, ',');
     }
 
     /** {@code EQUAL = SWS "=" SWS}. */
-    public static int expectEQUAL(ByteBuf buf, int i, int end) {
+    public static int expectEQUAL(byte[] buf, int i, int end) {
         return expectSeparator(buf, i, end, '=');
     }
 
     /** {@code SLASH = SWS "/" SWS}. */
-    public static int expectSLASH(ByteBuf buf, int i, int end) {
+    public static int expectSLASH(byte[] buf, int i, int end) {
         return expectSeparator(buf, i, end, '/');
     }
 
     /** {@code LAQUOT = SWS "<"}. */
-    public static int expectLAQUOT(ByteBuf buf, int i, int end) {
+    public static int expectLAQUOT(byte[] buf, int i, int end) {
         int j = consumeSWS(buf, i, end);
-        return j < end && buf.getByte(j) == '<' ? j + 1 : NO_MATCH;
+        return j < end && buf[j] == '<' ? j + 1 : NO_MATCH;
     }
 
     /** {@code RAQUOT = ">" SWS}. */
-    public static int expectRAQUOT(ByteBuf buf, int i, int end) {
-        return i < end && buf.getByte(i) == '>' ? consumeSWS(buf, i + 1, end) : NO_MATCH;
+    public static int expectRAQUOT(byte[] buf, int i, int end) {
+        return i < end && buf[i] == '>' ? consumeSWS(buf, i + 1, end) : NO_MATCH;
     }
 
     /** {@code token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" )}: position after it. */
-    public static int consumeToken(ByteBuf buf, int i, int end) {
+    public static int consumeToken(byte[] buf, int i, int end) {
         int j = i;
-        while (j < end && isTokenChar(buf.getByte(j))) {
+        while (j < end && isTokenChar(buf[j])) {
             j++;
         }
         return j;
     }
 
     /** A token of at least one character, or {@link #NO_MATCH}. */
-    public static int expectToken(ByteBuf buf, int i, int end) {
+    public static int expectToken(byte[] buf, int i, int end) {
         int j = consumeToken(buf, i, end);
         return j > i ? j : NO_MATCH;
     }
 
     /** {@code word} run (Call-ID): position after it. */
-    public static int consumeWord(ByteBuf buf, int i, int end) {
+    public static int consumeWord(byte[] buf, int i, int end) {
         int j = i;
-        while (j < end && isWordChar(buf.getByte(j))) {
+        while (j < end && isWordChar(buf[j])) {
             j++;
         }
         return j;
@@ -255,13 +253,13 @@ public final class SipGrammar {
      * {@code quoted-string = SWS DQUOTE *(qdtext / quoted-pair) DQUOTE} starting at the DQUOTE at {@code i}:
      * the position after the closing DQUOTE, or {@link #NO_MATCH} when unterminated or holding a bare CR/LF.
      */
-    public static int expectQuotedString(ByteBuf buf, int i, int end) {
-        if (i >= end || buf.getByte(i) != '"') {
+    public static int expectQuotedString(byte[] buf, int i, int end) {
+        if (i >= end || buf[i] != '"') {
             return NO_MATCH;
         }
         int j = i + 1;
         while (j < end) {
-            byte b = buf.getByte(j);
+            byte b = buf[j];
             if (b == '"') {
                 return j + 1;
             }
@@ -270,7 +268,7 @@ public final class SipGrammar {
                 if (j + 1 >= end) {
                     return NO_MATCH;
                 }
-                byte q = buf.getByte(j + 1);
+                byte q = buf[j + 1];
                 if (q == CR || q == LF || (q & 0x80) != 0) {
                     return NO_MATCH;
                 }
@@ -291,9 +289,9 @@ public final class SipGrammar {
     }
 
     /** {@code escaped = "%" HEXDIG HEXDIG} at {@code i}: position after it, or {@link #NO_MATCH}. */
-    static int expectEscaped(ByteBuf buf, int i, int end) {
-        if (i + 2 < end + 0 && buf.getByte(i) == '%' && isHexDigit(buf.getByte(i + 1))
-                && isHexDigit(buf.getByte(i + 2))) {
+    static int expectEscaped(byte[] buf, int i, int end) {
+        if (i + 2 < end && buf[i] == '%' && isHexDigit(buf[i + 1])
+                && isHexDigit(buf[i + 2])) {
             return i + 3;
         }
         return NO_MATCH;
@@ -304,14 +302,14 @@ public final class SipGrammar {
      * ":" and "." only (RFC 5118 §4.10's three-colon form is tolerated). Answers the position after the
      * host, or {@link #NO_MATCH}.
      */
-    public static int expectHost(ByteBuf buf, int i, int end) {
+    public static int expectHost(byte[] buf, int i, int end) {
         if (i >= end) {
             return NO_MATCH;
         }
-        if (buf.getByte(i) == '[') {
+        if (buf[i] == '[') {
             int j = i + 1;
             while (j < end) {
-                byte b = buf.getByte(j);
+                byte b = buf[j];
                 if (b == ']') {
                     return j > i + 2 ? j + 1 : NO_MATCH;
                 }
@@ -323,18 +321,18 @@ public final class SipGrammar {
             return NO_MATCH;
         }
         int j = i;
-        while (j < end && isHostChar(buf.getByte(j))) {
+        while (j < end && isHostChar(buf[j])) {
             j++;
         }
         return j > i ? j : NO_MATCH;
     }
 
     /** {@code port = 1*DIGIT} in 0..65535: position after it, or {@link #NO_MATCH}. */
-    public static int expectPort(ByteBuf buf, int i, int end) {
+    public static int expectPort(byte[] buf, int i, int end) {
         int j = i;
         int value = 0;
-        while (j < end && isDigit(buf.getByte(j))) {
-            value = value * 10 + (buf.getByte(j) - '0');
+        while (j < end && isDigit(buf[j])) {
+            value = value * 10 + (buf[j] - '0');
             if (value > 65535) {
                 return NO_MATCH;
             }
@@ -344,13 +342,13 @@ public final class SipGrammar {
     }
 
     /** Decimal digits in [i, end) as a long; -1 when empty, non-digit, or above {@code max}. */
-    static long parseDecimal(ByteBuf buf, int i, int end, long max) {
+    static long parseDecimal(byte[] buf, int i, int end, long max) {
         if (i >= end) {
             return -1;
         }
         long value = 0;
         for (int j = i; j < end; j++) {
-            byte b = buf.getByte(j);
+            byte b = buf[j];
             if (!isDigit(b)) {
                 return -1;
             }
@@ -362,13 +360,23 @@ public final class SipGrammar {
         return value;
     }
 
+    /** Index of the first {@code value} in [from, to), or -1. */
+    public static int indexOf(byte[] buf, int from, int to, byte value) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** ASCII case-insensitive comparison of [i, end) with {@code lowerCase} (given in lower case). */
-    static boolean equalsIgnoreCase(ByteBuf buf, int i, int end, String lowerCase) {
+    static boolean equalsIgnoreCase(byte[] buf, int i, int end, String lowerCase) {
         if (end - i != lowerCase.length()) {
             return false;
         }
         for (int k = 0; k < lowerCase.length(); k++) {
-            int b = buf.getByte(i + k);
+            int b = buf[i + k];
             if (b >= 'A' && b <= 'Z') {
                 b += 'a' - 'A';
             }

@@ -1,6 +1,5 @@
 package ai.oneinbox.edge.sip.message;
 
-import io.netty.buffer.ByteBuf;
 
 /**
  * The header fields the edge reads, with their RFC compact forms. Names match case-insensitively; every
@@ -91,8 +90,8 @@ public enum SipHeaderName {
     }
 
     /** Same as {@link #of(String)} on the octets [start, end) of {@code buf}, without allocating. */
-    static SipHeaderName of(ByteBuf buf, int start, int end) {
-        int first = buf.getByte(start) | 0x20;
+    static SipHeaderName of(byte[] buf, int start, int end) {
+        int first = buf[start] | 0x20;
         if (first >= 128 || first < 'a' || first > 'z') {
             return OTHER;
         }

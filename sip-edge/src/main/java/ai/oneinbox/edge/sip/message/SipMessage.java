@@ -10,7 +10,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * A SIP request or response over the octets it arrived in (a retained Netty buffer slice).
+ * A SIP request or response over its octets: one copy taken by the parser, wrapped as a Netty buffer so it
+ * can be written out again without re-serialising.
  *
  * <p>Frame first, parse lazily (ARCHITECTURE decision 7): the parser checks the start line and the proxy
  * headers (Via, From, To, Call-ID, CSeq, Max-Forwards, Content-Length, Contact, Route, Record-Route) and
@@ -18,44 +19,62 @@ import java.util.OptionalInt;
  * the buffer, turned into text only when asked. A message never changes: {@link #edit()} writes a new one.
  *
  * <p>Reference counted like the buffer it holds: whoever receives a message releases it once (the
- * transport releases after {@code SipMessageHandler.onMessage} returns; {@link #retain()} to keep it).
+ * transport releases after {@code SipMessageHandler.onMessage} returns; {@link #retain()} to keep it). The
+ * buffer is an unpooled heap buffer, so a forgotten release costs garbage, never pool memory.
  */
 public abstract sealed class SipMessage implements ReferenceCounted, SipParseResult
         permits SipRequest, SipResponse {
 
+    /** The message octets (the parser's own copy); {@link #buf} wraps them for Netty. */
+    final byte[] octets;
     final ByteBuf buf;
     final HeaderIndex headers;
     final int startLineEnd;
     final int bodyStart;
     final int bodyLength;
-    private final Via topVia;
-    private final NameAddr from;
-    private final NameAddr to;
+    private final int topViaStart;
+    private final int topViaEnd;
+    private final int fromStart;
+    private final int fromEnd;
+    private final int toStart;
+    private final int toEnd;
     private final String callId;
     private final CSeq cseq;
     private final int maxForwards;
+    // built on first use from ranges the parser already checked (immutable, so a racy rebuild is harmless)
+    private Via topVia;
+    private NameAddr from;
+    private NameAddr to;
     private List<Via> vias;
 
-    SipMessage(ByteBuf buf, HeaderIndex headers, int startLineEnd, int bodyStart, int bodyLength, Via topVia,
-               NameAddr from, NameAddr to, String callId, CSeq cseq, int maxForwards) {
-        this.buf = buf;
-        this.headers = headers;
-        this.startLineEnd = startLineEnd;
-        this.bodyStart = bodyStart;
-        this.bodyLength = bodyLength;
-        this.topVia = topVia;
-        this.from = from;
-        this.to = to;
-        this.callId = callId;
-        this.cseq = cseq;
-        this.maxForwards = maxForwards;
+    SipMessage(MessageHead head) {
+        this.octets = head.octets;
+        this.buf = head.buf;
+        this.headers = head.index;
+        this.startLineEnd = head.startLineEnd;
+        this.bodyStart = head.bodyStart;
+        this.bodyLength = head.bodyLength;
+        this.topViaStart = head.topViaStart;
+        this.topViaEnd = head.topViaEnd;
+        this.fromStart = head.fromStart;
+        this.fromEnd = head.fromEnd;
+        this.toStart = head.toStart;
+        this.toEnd = head.toEnd;
+        this.callId = head.callId;
+        this.cseq = head.cseq;
+        this.maxForwards = head.maxForwards;
     }
 
     public abstract boolean isRequest();
 
     /** The top Via (the one the parser always reads). */
     public Via topVia() {
-        return topVia;
+        Via v = topVia;
+        if (v == null) {
+            v = ValueParsers.parseVia(octets, topViaStart, topViaEnd);
+            topVia = v;
+        }
+        return v;
     }
 
     /** Every Via value in order, across header lines and comma-separated values within a line. */
@@ -69,11 +88,21 @@ public abstract sealed class SipMessage implements ReferenceCounted, SipParseRes
     }
 
     public NameAddr from() {
-        return from;
+        NameAddr a = from;
+        if (a == null) {
+            a = ValueParsers.parseAddress(octets, fromStart, fromEnd, false);
+            from = a;
+        }
+        return a;
     }
 
     public NameAddr to() {
-        return to;
+        NameAddr a = to;
+        if (a == null) {
+            a = ValueParsers.parseAddress(octets, toStart, toEnd, false);
+            to = a;
+        }
+        return a;
     }
 
     public String callId() {
@@ -109,7 +138,7 @@ public abstract sealed class SipMessage implements ReferenceCounted, SipParseRes
         List<NameAddr> result = new ArrayList<>();
         for (int h = 0; h < headers.count; h++) {
             if (headers.kind(h) == SipHeaderName.DIVERSION
-                    && ValueParsers.scanList(buf, headers.valueStart(h), headers.valueEnd(h),
+                    && ValueParsers.scanList(octets, headers.valueStart(h), headers.valueEnd(h),
                             ValueParsers.Element.ADDRESS)) {
                 collect(h, ValueParsers.Element.ADDRESS, NameAddr.class, result);
             }
@@ -154,7 +183,7 @@ public abstract sealed class SipMessage implements ReferenceCounted, SipParseRes
         SipHeaderName known = SipHeaderName.of(name);
         List<String> result = new ArrayList<>(2);
         for (int h = 0; h < headers.count; h++) {
-            if (known != SipHeaderName.OTHER ? headers.kind(h) == known : headers.nameEquals(buf, h, name)) {
+            if (known != SipHeaderName.OTHER ? headers.kind(h) == known : headers.nameEquals(octets, h, name)) {
                 result.add(valueText(h));
             }
         }
@@ -179,7 +208,7 @@ public abstract sealed class SipMessage implements ReferenceCounted, SipParseRes
 
     @Override
     public String toString() {
-        return buf.toString(0, Math.min(startLineEnd, 200), StandardCharsets.UTF_8);
+        return new String(octets, 0, Math.min(startLineEnd, 200), StandardCharsets.UTF_8);
     }
 
     // ---- ReferenceCounted: the buffer's count
@@ -235,7 +264,7 @@ public abstract sealed class SipMessage implements ReferenceCounted, SipParseRes
     }
 
     String valueText(int h) {
-        String text = buf.toString(headers.valueStart(h), headers.valueEnd(h) - headers.valueStart(h),
+        String text = new String(octets, headers.valueStart(h), headers.valueEnd(h) - headers.valueStart(h),
                 StandardCharsets.UTF_8);
         if (text.indexOf('\n') >= 0) {
             text = text.replaceAll("[ \\t]*\\r?\\n[ \\t]+", " ");
@@ -247,7 +276,7 @@ public abstract sealed class SipMessage implements ReferenceCounted, SipParseRes
         List<String> result = new ArrayList<>(2);
         for (int h = 0; h < headers.count; h++) {
             if (headers.kind(h) == name) {
-                result.addAll(ValueParsers.tokens(buf, headers.valueStart(h), headers.valueEnd(h)));
+                result.addAll(ValueParsers.tokens(octets, headers.valueStart(h), headers.valueEnd(h)));
             }
         }
         return result;
@@ -265,14 +294,14 @@ public abstract sealed class SipMessage implements ReferenceCounted, SipParseRes
 
     private <T> void collect(int h, ValueParsers.Element element, Class<T> type, List<T> out) {
         List<int[]> ranges = new ArrayList<>(2);
-        ValueParsers.elementRanges(buf, headers.valueStart(h), headers.valueEnd(h), element, ranges);
+        ValueParsers.elementRanges(octets, headers.valueStart(h), headers.valueEnd(h), element, ranges);
         for (int[] r : ranges) {
             if (element == ValueParsers.Element.VIA) {
-                out.add(type.cast(ValueParsers.parseVia(buf, r[0], r[1])));
-            } else if (element == ValueParsers.Element.CONTACT && r[1] - r[0] == 1 && buf.getByte(r[0]) == '*') {
+                out.add(type.cast(ValueParsers.parseVia(octets, r[0], r[1])));
+            } else if (element == ValueParsers.Element.CONTACT && r[1] - r[0] == 1 && octets[r[0]] == '*') {
                 continue;
             } else {
-                out.add(type.cast(ValueParsers.parseAddress(buf, r[0], r[1],
+                out.add(type.cast(ValueParsers.parseAddress(octets, r[0], r[1],
                         element == ValueParsers.Element.NAME_ADDR)));
             }
         }

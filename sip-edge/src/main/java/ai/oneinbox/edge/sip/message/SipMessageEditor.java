@@ -115,7 +115,7 @@ public final class SipMessageEditor {
 
     /** The edited message in a new buffer from {@code alloc}; the caller owns it. */
     public ByteBuf encode(ByteBufAllocator alloc) {
-        ByteBuf src = message.buf;
+        byte[] src = message.octets;
         HeaderIndex index = message.headers;
         int extra = 64 * (pushedVias.size() + recordRoutes.size() + added.size()) + 64;
         ByteBuf out = alloc.buffer(message.bodyStart + message.bodyLength + extra);
@@ -200,7 +200,7 @@ public final class SipMessageEditor {
         }
     }
 
-    private void writeStartLine(ByteBuf out, ByteBuf src) {
+    private void writeStartLine(ByteBuf out, byte[] src) {
         if (requestUri != null && message instanceof SipRequest) {
             SipRequest request = (SipRequest) message;
             out.writeBytes(src, 0, request.uriStart);
@@ -212,7 +212,7 @@ public final class SipMessageEditor {
         out.writeBytes(CRLF);
     }
 
-    private void writeTopViaLine(ByteBuf out, ByteBuf src, HeaderIndex index, int h) {
+    private void writeTopViaLine(ByteBuf out, byte[] src, HeaderIndex index, int h) {
         if (popVia) {
             dropFirstValue(out, src, index, h, "Via", ValueParsers.Element.VIA);
             return;
@@ -271,7 +271,7 @@ public final class SipMessageEditor {
     }
 
     /** Writes the line without its first value, or nothing when it held one value only. */
-    private static void dropFirstValue(ByteBuf out, ByteBuf src, HeaderIndex index, int h, String name,
+    private static void dropFirstValue(ByteBuf out, byte[] src, HeaderIndex index, int h, String name,
                                        ValueParsers.Element element) {
         int vs = index.valueStart(h);
         int ve = index.valueEnd(h);
@@ -289,7 +289,7 @@ public final class SipMessageEditor {
         out.writeBytes(CRLF);
     }
 
-    private boolean isRemoved(ByteBuf src, HeaderIndex index, int h, SipHeaderName kind) {
+    private boolean isRemoved(byte[] src, HeaderIndex index, int h, SipHeaderName kind) {
         for (String name : removed) {
             SipHeaderName known = SipHeaderName.of(name);
             if (known != SipHeaderName.OTHER ? kind == known : index.nameEquals(src, h, name)) {

@@ -3,6 +3,7 @@ package ai.oneinbox.edge.sip.message;
 import static ai.oneinbox.edge.sip.message.SipGrammar.NO_MATCH;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -23,26 +24,54 @@ public final class SipParser {
     }
 
     /**
-     * Parses the readable octets of {@code in} (neither consumed nor released). A {@link SipMessage} result
-     * holds its own retained slice of {@code in} and must be released by the caller.
+     * Parses the readable octets of {@code in} (neither consumed nor released). The octets are copied once
+     * into a heap array the message owns, so a pooled receive buffer goes back to its pool at once and the
+     * scanning runs on plain array reads. A {@link SipMessage} result must be released by the caller.
      */
     public static SipParseResult parse(ByteBuf in, SipLimits limits) {
-        int start = in.readerIndex();
         int length = in.readableBytes();
-        ByteBuf b = in.slice(start, length);
-        Attempt a = new Attempt(b, limits);
+        byte[] b = new byte[length];
+        in.getBytes(in.readerIndex(), b);
+        return parse(b, length, limits);
+    }
+
+    /** Parses {@code octets[0, length)}; the array then belongs to the message (not copied). */
+    public static SipParseResult parse(byte[] octets, int length, SipLimits limits) {
+        Attempt a = new Attempt(octets, length, limits);
         String error = a.run();
         if (error != null) {
             return a.error(error);
         }
         MessageHead head = a.head;
-        head.buf = in.retainedSlice(start, head.bodyStart + head.bodyLength);
+        head.octets = octets;
+        head.buf = Unpooled.wrappedBuffer(octets, 0, head.bodyStart + head.bodyLength);
         if (a.isRequest) {
-            SipUri uri = UriParser.parse(b, a.uriStart, a.uriEnd, false);
-            return new SipRequest(head, a.method, uri, a.uriStart, a.uriEnd);
+            return new SipRequest(head, a.method, a.uriStart, a.uriEnd);
         }
         return new SipResponse(head, a.status,
-                b.toString(a.reasonStart, head.startLineEnd - a.reasonStart, StandardCharsets.UTF_8));
+                new String(octets, a.reasonStart, head.startLineEnd - a.reasonStart, StandardCharsets.UTF_8));
+    }
+
+    private static final String[] METHODS = {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK",
+        "UPDATE", "INFO", "REFER", "NOTIFY", "SUBSCRIBE", "MESSAGE", "PUBLISH"};
+
+    /** The method in [start, end): a shared constant for the RFC methods (no allocation), else a new string. */
+    static String method(byte[] b, int start, int end) {
+        for (String m : METHODS) {
+            if (m.length() == end - start && b[start] == m.charAt(0)) {
+                boolean same = true;
+                for (int k = 1; k < m.length(); k++) {
+                    if (b[start + k] != m.charAt(k)) {
+                        same = false;
+                        break;
+                    }
+                }
+                if (same) {
+                    return m;
+                }
+            }
+        }
+        return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -52,7 +81,9 @@ public final class SipParser {
      * it when they are there. Never throws.
      */
     public static SipParseError reject(ByteBuf head, SipLimits limits, int status, String reason) {
-        Attempt a = new Attempt(head.slice(head.readerIndex(), head.readableBytes()), limits);
+        byte[] b = new byte[head.readableBytes()];
+        head.getBytes(head.readerIndex(), b);
+        Attempt a = new Attempt(b, b.length, limits);
         a.startLine();
         a.indexHeaders();
         a.errorStatus = status;
@@ -61,7 +92,7 @@ public final class SipParser {
 
     /** One parse over a slice whose index 0 is the first octet of the message. */
     private static final class Attempt {
-        final ByteBuf b;
+        final byte[] b;
         final int n;
         final SipLimits limits;
         final MessageHead head = new MessageHead();
@@ -74,9 +105,9 @@ public final class SipParser {
         int errorStatus = 400;
         boolean headersIndexed;
 
-        Attempt(ByteBuf b, SipLimits limits) {
+        Attempt(byte[] b, int n, SipLimits limits) {
             this.b = b;
-            this.n = b.writerIndex();
+            this.n = n;
             this.limits = limits;
             head.index = new HeaderIndex(Math.min(limits.maxHeaders(), 24));
         }
@@ -108,13 +139,13 @@ public final class SipParser {
         // ---- Request-Line / Status-Line
 
         private String startLine() {
-            int lf = b.indexOf(0, Math.min(n, limits.maxLineBytes() + 2), SipGrammar.LF);
+            int lf = SipGrammar.indexOf(b, 0, Math.min(n, limits.maxLineBytes() + 2), SipGrammar.LF);
             if (lf < 0) {
                 errorStatus = n > limits.maxLineBytes() ? 414 : 400;
                 readMethod(n);
                 return n > limits.maxLineBytes() ? "start line too long" : "no end of start line";
             }
-            int end = lf > 0 && b.getByte(lf - 1) == SipGrammar.CR ? lf - 1 : lf;
+            int end = lf > 0 && b[lf - 1] == SipGrammar.CR ? lf - 1 : lf;
             head.startLineEnd = end;
             if (end >= 4 && SipGrammar.equalsIgnoreCase(b, 0, 4, "sip/")) {
                 return statusLine(end);
@@ -125,22 +156,22 @@ public final class SipParser {
 
         private void readMethod(int end) {
             int m = SipGrammar.consumeToken(b, 0, end);
-            if (m > 0 && m < end && b.getByte(m) == SipGrammar.SP) {
+            if (m > 0 && m < end && b[m] == SipGrammar.SP) {
                 isRequest = true;
-                method = b.toString(0, m, StandardCharsets.ISO_8859_1);
+                method = method(b, 0, m);
             }
         }
 
         private String requestLine(int end) {
             int m = SipGrammar.consumeToken(b, 0, end);
-            if (m == 0 || m >= end || b.getByte(m) != SipGrammar.SP) {
+            if (m == 0 || m >= end || b[m] != SipGrammar.SP) {
                 isRequest = false;
                 errorStatus = 0;
                 return "malformed Request-Line method";
             }
-            method = b.toString(0, m, StandardCharsets.ISO_8859_1);
+            method = method(b, 0, m);
             uriStart = m + 1;
-            int sp = b.indexOf(uriStart, end, SipGrammar.SP);
+            int sp = SipGrammar.indexOf(b, uriStart, end, SipGrammar.SP);
             if (sp < 0) {
                 return "Request-Line without SIP-Version";
             }
@@ -163,17 +194,17 @@ public final class SipParser {
         }
 
         private String statusLine(int end) {
-            if (!isSip20(0, Math.min(end, 7)) || end < 11 || b.getByte(7) != SipGrammar.SP) {
+            if (!isSip20(0, Math.min(end, 7)) || end < 11 || b[7] != SipGrammar.SP) {
                 return "malformed Status-Line";
             }
             long code = SipGrammar.parseDecimal(b, 8, 11, 999);
-            if (code < 100 || code > 699 || (end > 11 && b.getByte(11) != SipGrammar.SP)) {
+            if (code < 100 || code > 699 || (end > 11 && b[11] != SipGrammar.SP)) {
                 return "malformed Status-Code";
             }
             status = (int) code;
             reasonStart = end > 11 ? 12 : 11;
             for (int i = reasonStart; i < end; i++) {
-                byte c = b.getByte(i);
+                byte c = b[i];
                 if (c == SipGrammar.CR || c == 0) {
                     return "malformed Reason-Phrase";
                 }
@@ -189,7 +220,7 @@ public final class SipParser {
             if (end - i < 7 || !SipGrammar.equalsIgnoreCase(b, i, i + 4, "sip/")) {
                 return false;
             }
-            int dot = b.indexOf(i + 4, end, (byte) '.');
+            int dot = SipGrammar.indexOf(b, i + 4, end, (byte) '.');
             return dot > i + 4 && SipGrammar.parseDecimal(b, i + 4, dot, 99999) >= 0
                     && SipGrammar.parseDecimal(b, dot + 1, end, 99999) >= 0;
         }
@@ -225,12 +256,32 @@ public final class SipParser {
                 int lineEnd;
                 int j = valueStart;
                 while (true) {
-                    int lf = b.indexOf(j, n, SipGrammar.LF);
-                    if (lf < 0) {
+                    // one pass to the line end: CRLF or LF; a CR anywhere else is an error (RFC 3261 §25.1)
+                    int k = j;
+                    while (k < n && b[k] > SipGrammar.CR) {
+                        k++;
+                    }
+                    while (k < n && b[k] != SipGrammar.LF && b[k] != SipGrammar.CR) {
+                        k++;
+                        while (k < n && b[k] > SipGrammar.CR) {
+                            k++;
+                        }
+                    }
+                    if (k >= n) {
                         return "no empty line after the headers";
                     }
-                    lineEnd = lf > j && b.getByte(lf - 1) == SipGrammar.CR ? lf - 1 : lf;
-                    if (lf + 1 < n && SipGrammar.isWsp(b.getByte(lf + 1))) {
+                    int lf;
+                    if (b[k] == SipGrammar.CR) {
+                        if (k + 1 >= n || b[k + 1] != SipGrammar.LF) {
+                            return k + 1 >= n ? "no empty line after the headers" : "bare CR in a header line";
+                        }
+                        lineEnd = k;
+                        lf = k + 1;
+                    } else {
+                        lineEnd = k;
+                        lf = k;
+                    }
+                    if (lf + 1 < n && SipGrammar.isWsp(b[lf + 1])) {
                         j = lf + 1;
                         continue;
                     }
@@ -243,7 +294,7 @@ public final class SipParser {
                     return "more than " + limits.maxHeaders() + " header lines";
                 }
                 int valueEnd = lineEnd;
-                while (valueEnd > valueStart && SipGrammar.isWsp(b.getByte(valueEnd - 1))) {
+                while (valueEnd > valueStart && SipGrammar.isWsp(b[valueEnd - 1])) {
                     valueEnd--;
                 }
                 if (valueStart > valueEnd) {
@@ -365,13 +416,16 @@ public final class SipParser {
                 return "missing CSeq";
             }
             int vs = index.valueStart(firstVia);
-            head.topVia = ValueParsers.parseVia(b, vs, ValueParsers.scanVia(b, vs, index.valueEnd(firstVia)));
-            head.from = single(fromLine);
-            if (head.from == null) {
+            head.topViaStart = vs;
+            head.topViaEnd = ValueParsers.scanVia(b, vs, index.valueEnd(firstVia));
+            head.fromStart = index.valueStart(fromLine);
+            head.fromEnd = single(fromLine);
+            if (head.fromEnd < 0) {
                 return "malformed From";
             }
-            head.to = single(toLine);
-            if (head.to == null) {
+            head.toStart = index.valueStart(toLine);
+            head.toEnd = single(toLine);
+            if (head.toEnd < 0) {
                 return "malformed To";
             }
             String error = callId(callIdLine);
@@ -389,14 +443,15 @@ public final class SipParser {
             return error;
         }
 
-        private NameAddr single(int h) {
+        /** End of the single address value of line {@code h}, or -1 when malformed or followed by more. */
+        private int single(int h) {
             int vs = head.index.valueStart(h);
             int ve = head.index.valueEnd(h);
             int end = ValueParsers.scanAddress(b, vs, ve, false);
             if (end == NO_MATCH || SipGrammar.consumeSWS(b, end, ve) != ve) {
-                return null;
+                return -1;
             }
-            return ValueParsers.parseAddress(b, vs, end, false);
+            return end;
         }
 
         private String callId(int h) {
@@ -406,7 +461,7 @@ public final class SipParser {
             if (j == vs) {
                 return "malformed Call-ID";
             }
-            if (j < ve && b.getByte(j) == '@') {
+            if (j < ve && b[j] == '@') {
                 int k = SipGrammar.consumeWord(b, j + 1, ve);
                 if (k == j + 1) {
                     return "malformed Call-ID";
@@ -424,7 +479,7 @@ public final class SipParser {
             int vs = head.index.valueStart(h);
             int ve = head.index.valueEnd(h);
             int digitsEnd = vs;
-            while (digitsEnd < ve && SipGrammar.isDigit(b.getByte(digitsEnd))) {
+            while (digitsEnd < ve && SipGrammar.isDigit(b[digitsEnd])) {
                 digitsEnd++;
             }
             long number = SipGrammar.parseDecimal(b, vs, digitsEnd, MAX_CSEQ);
@@ -439,7 +494,7 @@ public final class SipParser {
             if (mEnd != ve) {
                 return "malformed CSeq method";
             }
-            String cseqMethod = ValueParsers.ascii(b, m, mEnd);
+            String cseqMethod = method(b, m, mEnd);
             if (isRequest && !cseqMethod.equals(method)) {
                 return "CSeq method does not match the Request-Line"; // RFC 4475 §3.1.2.17
             }

@@ -4,15 +4,13 @@ package ai.oneinbox.edge.sip.message;
 public final class SipRequest extends SipMessage {
 
     private final String method;
-    private final SipUri requestUri;
+    private SipUri requestUri;
     final int uriStart;
     final int uriEnd;
 
-    SipRequest(MessageHead head, String method, SipUri requestUri, int uriStart, int uriEnd) {
-        super(head.buf, head.index, head.startLineEnd, head.bodyStart, head.bodyLength, head.topVia, head.from,
-                head.to, head.callId, head.cseq, head.maxForwards);
+    SipRequest(MessageHead head, String method, int uriStart, int uriEnd) {
+        super(head);
         this.method = method;
-        this.requestUri = requestUri;
         this.uriStart = uriStart;
         this.uriEnd = uriEnd;
     }
@@ -31,8 +29,14 @@ public final class SipRequest extends SipMessage {
         return method.equals(name);
     }
 
+    /** The Request-URI (read on first use; the parser has already checked it). */
     public SipUri requestUri() {
-        return requestUri;
+        SipUri uri = requestUri;
+        if (uri == null) {
+            uri = UriParser.parse(octets, uriStart, uriEnd, false);
+            requestUri = uri;
+        }
+        return uri;
     }
 
     /** Starts a response to this request (Via, From, To, Call-ID and CSeq copied as RFC 3261 §8.2.6.2 says). */

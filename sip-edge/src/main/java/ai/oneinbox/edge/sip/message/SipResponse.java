@@ -7,8 +7,7 @@ public final class SipResponse extends SipMessage {
     private final String reasonPhrase;
 
     SipResponse(MessageHead head, int statusCode, String reasonPhrase) {
-        super(head.buf, head.index, head.startLineEnd, head.bodyStart, head.bodyLength, head.topVia, head.from,
-                head.to, head.callId, head.cseq, head.maxForwards);
+        super(head);
         this.statusCode = statusCode;
         this.reasonPhrase = reasonPhrase;
     }

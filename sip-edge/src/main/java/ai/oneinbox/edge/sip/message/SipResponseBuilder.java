@@ -49,7 +49,7 @@ public final class SipResponseBuilder {
     /** The response octets in a new buffer from {@code alloc} (the caller owns it). */
     public ByteBuf encode(ByteBufAllocator alloc) {
         ByteBuf out = alloc.buffer(256 + request.startLineEnd);
-        ResponseWriter.write(out, request.buf, request.headers, status, reasonPhrase, toTag, extra);
+        ResponseWriter.write(out, request.octets, request.headers, status, reasonPhrase, toTag, extra);
         return out;
     }
 

@@ -2,8 +2,6 @@ package ai.oneinbox.edge.sip.message;
 
 import static ai.oneinbox.edge.sip.message.SipGrammar.NO_MATCH;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -15,23 +13,23 @@ final class UriParser {
     }
 
     static Optional<SipUri> parseString(String text) {
-        ByteBuf buf = Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
-        SipUri uri = parse(buf, 0, buf.writerIndex(), true);
+        byte[] buf = text.getBytes(StandardCharsets.UTF_8);
+        SipUri uri = parse(buf, 0, buf.length, true);
         return Optional.ofNullable(uri);
     }
 
     /** True when [start, end) is a well-formed URI; {@code allowHeaders}: whether "?headers" may follow. */
-    static boolean validate(ByteBuf buf, int start, int end, boolean allowHeaders) {
+    static boolean validate(byte[] buf, int start, int end, boolean allowHeaders) {
         return scan(buf, start, end, allowHeaders, null);
     }
 
     /** The URI at [start, end), or null when malformed (internal: callers validated first or check). */
-    static SipUri parse(ByteBuf buf, int start, int end, boolean allowHeaders) {
+    static SipUri parse(byte[] buf, int start, int end, boolean allowHeaders) {
         int[] parts = new int[8];
         if (!scan(buf, start, end, allowHeaders, parts)) {
             return null;
         }
-        String raw = buf.toString(start, end - start, StandardCharsets.UTF_8);
+        String raw = new String(buf, start, end - start, StandardCharsets.UTF_8);
         int schemeEnd = parts[0];
         String scheme = SipUri.lower(raw.substring(0, schemeEnd - start));
         if (parts[7] == 0) {
@@ -58,15 +56,15 @@ final class UriParser {
      * parts: [0] scheme end (at ":"), [1] user start or -1, [2] user end, [3] host start, [4] host end,
      * [5] port end (== host end when no port), [6] params end, [7] 1 for a SIP(S) URI.
      */
-    private static boolean scan(ByteBuf buf, int start, int end, boolean allowHeaders, int[] parts) {
-        if (start >= end || !SipGrammar.isAlpha(buf.getByte(start))) {
+    private static boolean scan(byte[] buf, int start, int end, boolean allowHeaders, int[] parts) {
+        if (start >= end || !SipGrammar.isAlpha(buf[start])) {
             return false;
         }
         int i = start + 1;
-        while (i < end && SipGrammar.isSchemeChar(buf.getByte(i))) {
+        while (i < end && SipGrammar.isSchemeChar(buf[i])) {
             i++;
         }
-        if (i >= end || buf.getByte(i) != ':') {
+        if (i >= end || buf[i] != ':') {
             return false;
         }
         int schemeEnd = i;
@@ -79,7 +77,7 @@ final class UriParser {
                 return false;
             }
             for (int j = i; j < end; j++) {
-                byte b = buf.getByte(j);
+                byte b = buf[j];
                 if (b == '%') {
                     if (SipGrammar.expectEscaped(buf, j, end) == NO_MATCH) {
                         return false;
@@ -98,7 +96,7 @@ final class UriParser {
         // userinfo: everything before the first "@" (no "@" may appear unescaped later in a SIP URI)
         int at = -1;
         for (int j = i; j < end; j++) {
-            if (buf.getByte(j) == '@') {
+            if (buf[j] == '@') {
                 at = j;
                 break;
             }
@@ -109,7 +107,7 @@ final class UriParser {
             userStart = i;
             int j = i;
             while (j < at) {
-                byte b = buf.getByte(j);
+                byte b = buf[j];
                 if (b == ':') {
                     break;
                 }
@@ -131,7 +129,7 @@ final class UriParser {
             }
             if (j < at) {
                 for (j = j + 1; j < at; j++) {
-                    byte b = buf.getByte(j);
+                    byte b = buf[j];
                     if (b == '%') {
                         if (SipGrammar.expectEscaped(buf, j, at) == NO_MATCH) {
                             return false;
@@ -151,7 +149,7 @@ final class UriParser {
         }
         i = hostEnd;
         int portEnd = hostEnd;
-        if (i < end && buf.getByte(i) == ':') {
+        if (i < end && buf[i] == ':') {
             portEnd = SipGrammar.expectPort(buf, i + 1, end);
             if (portEnd == NO_MATCH) {
                 return false;
@@ -159,12 +157,12 @@ final class UriParser {
             i = portEnd;
         }
         // uri-parameters = *( ";" pname [ "=" pvalue ] ), pname/pvalue = 1*paramchar
-        while (i < end && buf.getByte(i) == ';') {
+        while (i < end && buf[i] == ';') {
             i = paramChars(buf, i + 1, end);
             if (i == NO_MATCH) {
                 return false;
             }
-            if (i < end && buf.getByte(i) == '=') {
+            if (i < end && buf[i] == '=') {
                 i = paramChars(buf, i + 1, end);
                 if (i == NO_MATCH) {
                     return false;
@@ -172,7 +170,7 @@ final class UriParser {
             }
         }
         int paramsEnd = i;
-        if (i < end && buf.getByte(i) == '?') {
+        if (i < end && buf[i] == '?') {
             if (!allowHeaders) {
                 return false;
             }
@@ -180,14 +178,14 @@ final class UriParser {
             i++;
             while (true) {
                 int j = headerChars(buf, i, end, true);
-                if (j == NO_MATCH || j >= end || buf.getByte(j) != '=') {
+                if (j == NO_MATCH || j >= end || buf[j] != '=') {
                     return false;
                 }
                 i = headerChars(buf, j + 1, end, false);
                 if (i == NO_MATCH) {
                     return false;
                 }
-                if (i < end && buf.getByte(i) == '&') {
+                if (i < end && buf[i] == '&') {
                     i++;
                     continue;
                 }
@@ -210,10 +208,10 @@ final class UriParser {
         return true;
     }
 
-    private static int paramChars(ByteBuf buf, int i, int end) {
+    private static int paramChars(byte[] buf, int i, int end) {
         int j = i;
         while (j < end) {
-            byte b = buf.getByte(j);
+            byte b = buf[j];
             if (b == '%') {
                 if (SipGrammar.expectEscaped(buf, j, end) == NO_MATCH) {
                     return NO_MATCH;
@@ -228,10 +226,10 @@ final class UriParser {
         return j > i ? j : NO_MATCH;
     }
 
-    private static int headerChars(ByteBuf buf, int i, int end, boolean nonEmpty) {
+    private static int headerChars(byte[] buf, int i, int end, boolean nonEmpty) {
         int j = i;
         while (j < end) {
-            byte b = buf.getByte(j);
+            byte b = buf[j];
             if (b == '%') {
                 if (SipGrammar.expectEscaped(buf, j, end) == NO_MATCH) {
                     return NO_MATCH;

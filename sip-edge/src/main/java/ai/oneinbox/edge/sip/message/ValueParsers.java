@@ -2,7 +2,6 @@ package ai.oneinbox.edge.sip.message;
 
 import static ai.oneinbox.edge.sip.message.SipGrammar.NO_MATCH;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,20 +22,21 @@ final class ValueParsers {
     // ---- generic-param = token [ EQUAL gen-value ], gen-value = token / host / quoted-string
 
     /** {@code *( SEMI generic-param )} from {@code i}: position after the last parameter, or NO_MATCH. */
-    static int scanParams(ByteBuf buf, int i, int end) {
+    static int scanParams(byte[] buf, int i, int end) {
         int j = i;
         while (true) {
             int k = SipGrammar.expectSEMI(buf, j, end);
             if (k == NO_MATCH) {
                 return j;
             }
+            int nameStart = k;
             k = SipGrammar.expectToken(buf, k, end);
             if (k == NO_MATCH) {
                 return NO_MATCH;
             }
             int eq = SipGrammar.expectEQUAL(buf, k, end);
             if (eq != NO_MATCH) {
-                k = scanGenValue(buf, eq, end);
+                k = scanGenValue(buf, eq, end, SipGrammar.equalsIgnoreCase(buf, nameStart, k, "received"));
                 if (k == NO_MATCH) {
                     return NO_MATCH;
                 }
@@ -45,22 +45,22 @@ final class ValueParsers {
         }
     }
 
-    private static int scanGenValue(ByteBuf buf, int i, int end) {
+    /** {@code ipv6}: also an IPv6 address without brackets, as {@code received} may carry (RFC 5118 §4.5). */
+    private static int scanGenValue(byte[] buf, int i, int end, boolean ipv6) {
         if (i >= end) {
             return NO_MATCH;
         }
-        byte b = buf.getByte(i);
+        byte b = buf[i];
         if (b == '"') {
             return SipGrammar.expectQuotedString(buf, i, end);
         }
         if (b == '[') {
             return SipGrammar.expectHost(buf, i, end);
         }
-        // token, or a host: also IPv6 without brackets as received= may carry (RFC 5118 §4.5)
         int j = i;
         while (j < end) {
-            byte c = buf.getByte(j);
-            if (SipGrammar.isTokenChar(c) || c == ':') {
+            byte c = buf[j];
+            if (SipGrammar.isTokenChar(c) || (ipv6 && c == ':')) {
                 j++;
             } else {
                 break;
@@ -71,17 +71,17 @@ final class ValueParsers {
 
     // ---- via-parm = sent-protocol LWS sent-by *( SEMI via-params )
 
-    static int scanVia(ByteBuf buf, int i, int end) {
+    static int scanVia(byte[] buf, int i, int end) {
         return via(buf, i, end, null);
     }
 
-    static Via parseVia(ByteBuf buf, int i, int end) {
+    static Via parseVia(byte[] buf, int i, int end) {
         Via[] out = new Via[1];
         via(buf, i, end, out);
         return out[0];
     }
 
-    private static int via(ByteBuf buf, int i, int end, Via[] out) {
+    private static int via(byte[] buf, int i, int end, Via[] out) {
         int j = SipGrammar.expectToken(buf, i, end); // protocol-name
         if (j == NO_MATCH || (j = SipGrammar.expectSLASH(buf, j, end)) == NO_MATCH) {
             return NO_MATCH;
@@ -136,17 +136,17 @@ final class ValueParsers {
     /**
      * One address value. {@code requireBrackets}: only {@code name-addr} (Route, Record-Route).
      */
-    static int scanAddress(ByteBuf buf, int i, int end, boolean requireBrackets) {
+    static int scanAddress(byte[] buf, int i, int end, boolean requireBrackets) {
         return address(buf, i, end, requireBrackets, null);
     }
 
-    static NameAddr parseAddress(ByteBuf buf, int i, int end, boolean requireBrackets) {
+    static NameAddr parseAddress(byte[] buf, int i, int end, boolean requireBrackets) {
         NameAddr[] out = new NameAddr[1];
         address(buf, i, end, requireBrackets, out);
         return out[0];
     }
 
-    private static int address(ByteBuf buf, int i, int end, boolean requireBrackets, NameAddr[] out) {
+    private static int address(byte[] buf, int i, int end, boolean requireBrackets, NameAddr[] out) {
         if (i >= end) {
             return NO_MATCH;
         }
@@ -155,7 +155,7 @@ final class ValueParsers {
         int uriStart;
         int uriEnd;
         int j;
-        byte first = buf.getByte(i);
+        byte first = buf[i];
         int laquot = NO_MATCH;
         if (first == '"') {
             displayStart = i;
@@ -180,7 +180,7 @@ final class ValueParsers {
                 }
                 lastTokenEnd = t;
                 int w = SipGrammar.consumeSWS(buf, t, end);
-                if (w < end && buf.getByte(w) == '<') {
+                if (w < end && buf[w] == '<') {
                     laquot = w + 1;
                     break;
                 }
@@ -196,8 +196,8 @@ final class ValueParsers {
         }
         if (laquot != NO_MATCH) {
             int gt = laquot;
-            while (gt < end && buf.getByte(gt) != '>') {
-                byte b = buf.getByte(gt);
+            while (gt < end && buf[gt] != '>') {
+                byte b = buf[gt];
                 if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '<') {
                     return NO_MATCH; // no LWS inside <addr-spec> (RFC 4475 §3.1.2.14)
                 }
@@ -217,7 +217,7 @@ final class ValueParsers {
             // (RFC 3261 §20.10, RFC 4475 §3.1.2.13)
             int k = i;
             while (k < end) {
-                byte b = buf.getByte(k);
+                byte b = buf[k];
                 if (b == ';' || b == ',' || b == ' ' || b == '\t' || b == '\r' || b == '\n') {
                     break;
                 }
@@ -237,10 +237,10 @@ final class ValueParsers {
         }
         if (out != null) {
             Optional<String> display = displayStart < 0 ? Optional.empty()
-                    : Optional.of(buf.toString(displayStart, displayEnd - displayStart, StandardCharsets.UTF_8));
+                    : Optional.of(new String(buf, displayStart, displayEnd - displayStart, StandardCharsets.UTF_8));
             SipUri uri = UriParser.parse(buf, uriStart, uriEnd, laquot != NO_MATCH);
             String params = ascii(buf, paramsStart, paramsEnd);
-            String raw = buf.toString(i, paramsEnd - i, StandardCharsets.UTF_8);
+            String raw = new String(buf, i, paramsEnd - i, StandardCharsets.UTF_8);
             out[0] = new NameAddr(display, uri, params, raw);
         }
         return paramsEnd;
@@ -252,7 +252,7 @@ final class ValueParsers {
     enum Element { VIA, ADDRESS, NAME_ADDR, CONTACT, TOKEN }
 
     /** Scans one header value made of 1+ comma-separated elements; true when all are well formed. */
-    static boolean scanList(ByteBuf buf, int i, int end, Element element) {
+    static boolean scanList(byte[] buf, int i, int end, Element element) {
         int j = i;
         while (true) {
             int k = scanElement(buf, j, end, element);
@@ -272,7 +272,7 @@ final class ValueParsers {
     }
 
     /** Position after the first element of a list value (for edits that drop it), or NO_MATCH. */
-    static int scanElement(ByteBuf buf, int i, int end, Element element) {
+    static int scanElement(byte[] buf, int i, int end, Element element) {
         switch (element) {
             case VIA:
                 return scanVia(buf, i, end);
@@ -281,7 +281,7 @@ final class ValueParsers {
             case NAME_ADDR:
                 return scanAddress(buf, i, end, true);
             case CONTACT:
-                if (i < end && buf.getByte(i) == '*') {
+                if (i < end && buf[i] == '*') {
                     return i + 1;
                 }
                 return scanAddress(buf, i, end, false);
@@ -292,7 +292,7 @@ final class ValueParsers {
     }
 
     /** Ranges [start, end) of each element of a well-formed list value, appended to {@code out}. */
-    static void elementRanges(ByteBuf buf, int i, int end, Element element, List<int[]> out) {
+    static void elementRanges(byte[] buf, int i, int end, Element element, List<int[]> out) {
         int j = i;
         while (j < end) {
             int k = scanElement(buf, j, end, element);
@@ -312,7 +312,7 @@ final class ValueParsers {
         }
     }
 
-    static List<String> tokens(ByteBuf buf, int i, int end) {
+    static List<String> tokens(byte[] buf, int i, int end) {
         List<int[]> ranges = new ArrayList<>();
         elementRanges(buf, i, end, Element.TOKEN, ranges);
         List<String> result = new ArrayList<>(ranges.size());
@@ -322,7 +322,7 @@ final class ValueParsers {
         return result;
     }
 
-    static String ascii(ByteBuf buf, int start, int end) {
-        return buf.toString(start, end - start, StandardCharsets.ISO_8859_1);
+    static String ascii(byte[] buf, int start, int end) {
+        return new String(buf, start, end - start, StandardCharsets.ISO_8859_1);
     }
 }

@@ -40,10 +40,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The RFC 3261 §16 transaction-stateful proxy: the handler the transports deliver every message to.
  *
- * <p><b>Threading.</b> Every message is handed to one of the {@code shards} chosen by its Call-ID, so all
- * messages of a call — the INVITE, its retransmissions, the CANCEL, the agents' responses, the BYE — and all
- * of its timers run on one thread: transactions and calls need no locks. The transaction tables are per
- * shard.
+ * <p><b>Threading.</b> Every message is handled through one of the {@code shards}' schedulers, chosen by its
+ * Call-ID, so all messages of a call — the INVITE, its retransmissions, the CANCEL, the agents' responses,
+ * the BYE — and all of its timers run one at a time (on one thread, or under one lock: see
+ * {@link ai.oneinbox.edge.sip.transaction.LockingScheduler}); transactions and calls need no locks of their
+ * own. The transaction tables are per shard.
  *
  * <p><b>What it does with a request</b> (in this order): RFC 3581 {@code received}/{@code rport} on the
  * top Via; a branch without the magic cookie → 400; ACK → the INVITE server transaction (non-2xx: absorbed)
@@ -441,10 +442,11 @@ public final class ProxyCore implements SipMessageHandler {
     private NonInviteClientTransaction<ByteBuf, SipResponse> client;
     private TransactionKey clientKey;
     private boolean answered;
+    private boolean released;
 
     NonInviteRelay(Shard shard, SipRequest request, InboundSource source, TransactionKey key, NextHop next) {
       this.shard = shard;
-      this.request = request;
+      this.request = request.retain(); // our answers (408, 500, 503) are built from it later; released in done()
       this.source = source;
       this.key = key;
       this.next = next;
@@ -458,6 +460,8 @@ public final class ProxyCore implements SipMessageHandler {
       if (shard.servers.add(key, this) != TransactionTable.AddResult.ADDED) {
         metrics.rejected(ProxyMetrics.Rejected.OVERLOAD);
         answerStateless(request, source, 503, "Service Unavailable");
+        request.release();
+        released = true;
         return;
       }
       Via top = request.topVia();
@@ -482,7 +486,7 @@ public final class ProxyCore implements SipMessageHandler {
     }
 
     private void answer(int status, String reason) {
-      if (!answered) {
+      if (!answered && !released) {
         answered = status >= 200;
         server.sendResponse(status, request.response(status, reason).encode(alloc));
       }
@@ -527,6 +531,10 @@ public final class ProxyCore implements SipMessageHandler {
       }
       if (client != null && client.isTerminated()) {
         shard.clients.remove(clientKey, this);
+      }
+      if (!released && server.isTerminated() && (client == null || client.isTerminated())) {
+        released = true;
+        request.release();
       }
     }
   }

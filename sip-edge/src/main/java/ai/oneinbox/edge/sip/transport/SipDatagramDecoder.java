@@ -36,20 +36,9 @@ public final class SipDatagramDecoder extends MessageToMessageDecoder<DatagramPa
         if (isKeepAlive(content)) {
             return;
         }
-        SipParseResult result;
-        if (content.capacity() > 4 * content.readableBytes()) {
-            // the receive buffer is sized for the largest datagram: a message kept in a transaction must not
-            // pin 64 KiB, so it gets its own right-sized copy (a ~1 KiB memcpy)
-            ByteBuf compact = ctx.alloc().buffer(content.readableBytes()).writeBytes(content, content.readerIndex(),
-                    content.readableBytes());
-            try {
-                result = SipParser.parse(compact, limits);
-            } finally {
-                compact.release();
-            }
-        } else {
-            result = SipParser.parse(content, limits);
-        }
+        // the parser copies the octets into the message's own array: the pooled receive buffer (sized for the
+        // largest datagram) goes back to its pool when this returns, however long the message lives
+        SipParseResult result = SipParser.parse(content, limits);
         Object message = result instanceof SipMessage ? result : new InboundError((SipParseError) result, false);
         out.add(new DefaultAddressedEnvelope<Object, InetSocketAddress>(message, packet.recipient(), packet.sender()));
     }

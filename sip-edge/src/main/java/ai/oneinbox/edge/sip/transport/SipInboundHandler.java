@@ -50,8 +50,7 @@ final class SipInboundHandler extends ChannelInboundHandlerAdapter {
                             ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), sender)));
                 }
             } else if (msg instanceof SipMessage) {
-                InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-                deliver((SipMessage) msg, new InboundSource(kind, remote, local(ctx, null)));
+                deliver((SipMessage) msg, new InboundSource(kind, inet(ctx.channel().remoteAddress()), local(ctx, null)));
             } else if (msg instanceof InboundError) {
                 InboundError error = (InboundError) msg;
                 logRejected(error, ctx.channel().remoteAddress());
@@ -78,11 +77,13 @@ final class SipInboundHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static InetSocketAddress local(ChannelHandlerContext ctx, InetSocketAddress recipient) {
-        if (recipient != null) {
-            return recipient;
-        }
-        SocketAddress local = ctx.channel().localAddress();
-        return local instanceof InetSocketAddress ? (InetSocketAddress) local : new InetSocketAddress(0);
+        return recipient != null ? recipient : inet(ctx.channel().localAddress());
+    }
+
+    /** Socket channels always have IP addresses; anything else (an in-memory channel) maps to port 0. */
+    private static InetSocketAddress inet(SocketAddress address) {
+        return address instanceof InetSocketAddress ? (InetSocketAddress) address
+                : InetSocketAddress.createUnresolved(String.valueOf(address), 0);
     }
 
     private void logRejected(InboundError error, SocketAddress from) {

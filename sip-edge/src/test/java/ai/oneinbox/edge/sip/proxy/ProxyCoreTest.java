@@ -449,4 +449,97 @@ class ProxyCoreTest {
         + "Content-Length: 0\r\n\r\n");
     assertEquals(new InetSocketAddress("10.9.0.1", 5062), net.sent.get(0).to());
   }
+
+  @Test
+  void transportChangeGetsTwoRecordRoutes() {
+    TestNetwork.deliver(core, invite("tc", "+14155550100").replace("SIP/2.0/UDP 10.9.0.1", "SIP/2.0/TCP 10.9.0.1"),
+        TransportKind.TCP, TRUNK);
+    TestNetwork.Sent out = net.last(AGENT_A);
+    assertEquals(TransportKind.UDP, out.transport());
+    assertEquals(List.of("<sip:10.0.0.254:5060;lr>", "<sip:10.0.0.254:5060;transport=tcp;lr>"),
+        out.headers("Record-Route"));
+    assertEquals(TransportKind.TCP, toTrunk().get(0).transport());
+  }
+
+  @Test
+  void reInviteInTheDialogIsRelayedToTheContact() {
+    int before = net.sent.size();
+    fromTrunk("INVITE sip:a@10.0.0.1:5080 SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-re1;rport\r\n"
+        + "Route: <sip:10.0.0.254:5060;lr>\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "From: <sip:+12125550199@10.9.0.1>;tag=caller-x\r\n"
+        + "To: <sip:+14155550100@10.0.0.254>;tag=agent-x\r\n"
+        + "Call-ID: re1\r\nCSeq: 2 INVITE\r\nContent-Length: 0\r\n\r\n");
+    TestNetwork.Sent out = net.last(AGENT_A);
+    assertEquals("INVITE sip:a@10.0.0.1:5080 SIP/2.0", out.startLine());
+    assertTrue(out.headers("Route").isEmpty());
+    assertTrue(out.headers("Record-Route").isEmpty(), "the route set of a dialog does not change");
+    assertTrue(out.headers("X-OneInbox-Route").isEmpty());
+    fromAgent(AGENT_A, TestNetwork.responseTo(out, 200, "OK", ""));
+    assertEquals(List.of(100, 200), statusesToTrunk());
+    assertTrue(net.since(before, s -> true).size() >= 3);
+  }
+
+  @Test
+  void inDialogRequestNotRoutedThroughUsIs481() {
+    fromTrunk("BYE sip:a@10.0.0.1:5080 SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-nb1\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "From: <sip:+12125550199@10.9.0.1>;tag=caller-x\r\n"
+        + "To: <sip:+14155550100@10.0.0.254>;tag=agent-x\r\n"
+        + "Call-ID: nb1\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n");
+    assertEquals(List.of(481), statusesToTrunk());
+    assertTrue(net.to(AGENT_A).isEmpty());
+  }
+
+  @Test
+  void optionsProbesTakeASilentEndpointOutAndBringItBack() {
+    fromTrunk(invite("hp", "+14155550100"));
+    TestNetwork.Sent first = net.last(AGENT_A);
+    fromAgent(AGENT_A, TestNetwork.responseTo(first, 486, "Busy Here", "x"));
+    for (int i = 0; i < 3; i++) {
+      core.probeAgents();
+      clock.advance(Duration.ofSeconds(2)); // sip.health.timeout: a miss
+    }
+    TestNetwork.Sent probe = net.last(AGENT_A);
+    assertEquals("OPTIONS sip:a@10.0.0.1:5080 SIP/2.0", probe.startLine());
+    assertFalse(core.health().isUp("sip:a@10.0.0.1:5080"));
+    fromTrunk(invite("hp2", "+14155550100"));
+    assertEquals("hp2", net.last(AGENT_A2).header("Call-ID"), "the unhealthy endpoint is skipped");
+    for (int i = 0; i < 2; i++) {
+      core.probeAgents();
+      fromAgent(AGENT_A, TestNetwork.responseTo(net.last(AGENT_A), 200, "OK", "p"));
+    }
+    assertTrue(core.health().isUp("sip:a@10.0.0.1:5080"));
+  }
+
+  @Test
+  void relayedByeThatNobodyAnswersGets408Later() {
+    fromTrunk("BYE sip:a@10.0.0.1:5080 SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-bt1;rport\r\n"
+        + "Route: <sip:10.0.0.254:5060;lr>\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "From: <sip:+12125550199@10.9.0.1>;tag=caller-x\r\n"
+        + "To: <sip:+14155550100@10.0.0.254>;tag=agent-x\r\n"
+        + "Call-ID: bt1\r\nCSeq: 3 BYE\r\nContent-Length: 0\r\n\r\n");
+    clock.advance(Duration.ofSeconds(31));
+    assertTrue(net.to(AGENT_A).size() > 5, "timer E retransmits the BYE");
+    assertTrue(statusesToTrunk().isEmpty());
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(List.of(408), statusesToTrunk(), "built from the request kept since it arrived");
+  }
+
+  @Test
+  void relayedByeToAnUnreachableHopGets500() {
+    net.unreachable.add(AGENT_A);
+    fromTrunk("BYE sip:a@10.0.0.1:5080 SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-bt2;rport\r\n"
+        + "Route: <sip:10.0.0.254:5060;lr>\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "From: <sip:+12125550199@10.9.0.1>;tag=caller-x\r\n"
+        + "To: <sip:+14155550100@10.0.0.254>;tag=agent-x\r\n"
+        + "Call-ID: bt2\r\nCSeq: 3 BYE\r\nContent-Length: 0\r\n\r\n");
+    assertEquals(List.of(500), statusesToTrunk());
+  }
 }

@@ -92,8 +92,8 @@ final class TestNetwork implements Transport {
   static void deliver(SipMessageHandler handler, String text, TransportKind kind, InetSocketAddress from) {
     ByteBuf buf = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
     SipParseResult result = SipParser.parse(buf, SipLimits.DEFAULTS);
+    buf.release(); // a parsed message holds its own retained slice
     if (!(result instanceof SipMessage message)) {
-      buf.release();
       throw new AssertionError("test message does not parse: " + result + "\n" + text);
     }
     try {
