@@ -43,6 +43,11 @@ final class EdgeUnderTest implements AutoCloseable {
         d.maxTransactions());
   }
 
+  /** With the file's provisional timeout (2 s). */
+  static EdgeUnderTest start(List<String> trustedCidrs, String voicemailUri, RoutingTable table) {
+    return start(trustedCidrs, voicemailUri, SipEdgeConfig.defaults().failover().provisionalTimeout(), table);
+  }
+
   static EdgeUnderTest start(List<String> trustedCidrs, String voicemailUri, Duration provisionalTimeout,
       RoutingTable table) {
     int port = FreePorts.next();
