@@ -313,6 +313,12 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
     }
 
     @Override
+    public void abort() {
+      stopTimers();
+      tx.abort();
+    }
+
+    @Override
     public void response(int status, SipResponse response) {
       if (status < 200) {
         onProvisional(status, response);
@@ -521,6 +527,11 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
     }
 
     @Override
+    public void abort() {
+      tx.abort();
+    }
+
+    @Override
     public void response(int status, SipResponse response) {}
 
     @Override
@@ -551,6 +562,19 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
   @Override
   public void ack() {
     server.receiveAck();
+  }
+
+  @Override
+  public void abort() {
+    finalSent = true; // the node stops: no more answers, no more hosts
+    if (leased) {
+      leased = false;
+      outbound.limits.release(call.caller().toString(), trunkName);
+    }
+    for (Leg leg : List.copyOf(legs)) {
+      leg.abort();
+    }
+    server.abort();
   }
 
   @Override

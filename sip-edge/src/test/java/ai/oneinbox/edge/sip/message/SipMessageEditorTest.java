@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.oneinbox.edge.sip.testing.NettyLeaks;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NettyLeaks.class)
 class SipMessageEditorTest {
 
     private static final ByteBufAllocator ALLOC = UnpooledByteBufAllocator.DEFAULT;
@@ -85,6 +88,20 @@ class SipMessageEditorTest {
             assertTrue(out.contains("\r\nVia: SIP/2.0/UDP 192.0.2.7;branch=z9hG4bKb\r\n"), out);
             assertTrue(!out.contains("\r\nRoute: "), out);
             assertTrue(out.contains("\r\nMax-Forwards: 70\r\n"), out);
+        } finally {
+            r.release();
+        }
+    }
+
+    @Test
+    void receivedOnlyWhenTheSourceDiffersOrRportWasAsked() {
+        SipRequest r = request(INVITE.replace("192.0.2.1:5060;branch=z9hG4bKa;rport", "192.0.2.1:5060;branch=z9hG4bKa"));
+        try {
+            String same = text(r.edit().receivedFrom("192.0.2.1", 5060).encode(ALLOC));
+            assertTrue(same.contains("\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa, SIP/2.0/UDP"), same);
+            String other = text(r.edit().receivedFrom("[2001:db8::5]", 5060).encode(ALLOC));
+            assertTrue(other.contains("\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa;received=2001:db8::5, SIP"),
+                    other);
         } finally {
             r.release();
         }
