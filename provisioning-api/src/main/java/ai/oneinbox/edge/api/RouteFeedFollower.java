@@ -52,7 +52,6 @@ public final class RouteFeedFollower implements AutoCloseable {
     private final PgSubscriber subscriber;
     private final Duration pollInterval;
     private final AtomicLong reloads = new AtomicLong();
-    private final AtomicLong catchUps = new AtomicLong();
     private long timerId = -1;
     // Confined to {@link #context}.
     private boolean running;
@@ -162,7 +161,6 @@ public final class RouteFeedFollower implements AutoCloseable {
         again = false;
         List<Promise<Long>> served = waiting;
         waiting = new ArrayList<>();
-        catchUps.incrementAndGet();
         readAfter(table.version()).onComplete(ar -> {
             running = false;
             if (ar.failed() && !closed) {
