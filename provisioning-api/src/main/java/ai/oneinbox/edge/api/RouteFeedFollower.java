@@ -52,7 +52,6 @@ public final class RouteFeedFollower implements AutoCloseable {
     private final PgSubscriber subscriber;
     private final Duration pollInterval;
     private final AtomicLong reloads = new AtomicLong();
-    private final AtomicLong catchUps = new AtomicLong();
     private long timerId = -1;
     // Confined to {@link #context}.
     private boolean running;
@@ -60,6 +59,7 @@ public final class RouteFeedFollower implements AutoCloseable {
     private int failing;
     private List<Promise<Long>> waiting = new ArrayList<>();
     private volatile boolean closed;
+    private volatile boolean loaded;
 
     private RouteFeedFollower(Vertx vertx, Database db, RoutingTable table, Duration pollInterval) {
         this.vertx = vertx;
@@ -109,7 +109,10 @@ public final class RouteFeedFollower implements AutoCloseable {
         context.runOnContext(v -> subscriber.connect().onComplete(connected));
         return connected.future()
                 .compose(v -> reload())
-                .compose(v -> catchUp())
+                .compose(v -> {
+                    loaded = true;
+                    return catchUp();
+                })
                 .map(version -> {
                     timerId = vertx.setPeriodic(pollInterval.toMillis(), id -> catchUp());
                     log.info("Routing table ready at version {} with {} numbers in {} ms; following the feed",
@@ -146,11 +149,18 @@ public final class RouteFeedFollower implements AutoCloseable {
     }
 
     private void pass() {
+        if (!loaded) {
+            // Notifications before the snapshot is in: the first pass after it reads them anyway, and
+            // reading the feed's whole history onto an empty table would only be thrown away.
+            List<Promise<Long>> served = waiting;
+            waiting = new ArrayList<>();
+            served.forEach(p -> p.tryComplete(table.version()));
+            return;
+        }
         running = true;
         again = false;
         List<Promise<Long>> served = waiting;
         waiting = new ArrayList<>();
-        catchUps.incrementAndGet();
         readAfter(table.version()).onComplete(ar -> {
             running = false;
             if (ar.failed() && !closed) {
@@ -231,6 +241,7 @@ public final class RouteFeedFollower implements AutoCloseable {
                         builder.trunk(SnapshotRows.trunk(rs));
                     }
                 }
+                long rowsStarted = System.nanoTime();
                 CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI()
                         .copyOut("copy (select " + NumberRepository.COLUMNS + " from numbers) to stdout");
                 SnapshotRows.Numbers numbers = new SnapshotRows.Numbers();
@@ -239,7 +250,12 @@ public final class RouteFeedFollower implements AutoCloseable {
                     builder.number(numbers.route(row));
                 }
                 c.commit();
-                return builder.build();
+                long built = System.nanoTime();
+                Snapshot snapshot = builder.build();
+                log.info("Snapshot at version {}: {} numbers read and parsed in {} ms, table built in {} ms", version,
+                        snapshot.numberCount(), Duration.ofNanos(built - rowsStarted).toMillis(),
+                        Duration.ofNanos(System.nanoTime() - built).toMillis());
+                return snapshot;
             }
         }
     }
