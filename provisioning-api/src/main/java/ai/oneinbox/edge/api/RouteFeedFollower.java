@@ -4,10 +4,12 @@ import ai.oneinbox.edge.routing.ApplyResult;
 import ai.oneinbox.edge.routing.RouteChange;
 import ai.oneinbox.edge.routing.RoutingTable;
 import ai.oneinbox.edge.routing.Snapshot;
+import ai.oneinbox.edge.routing.TrunkCredentials;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
@@ -20,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
@@ -51,6 +54,7 @@ public final class RouteFeedFollower implements AutoCloseable {
     private final Pool pool;
     private final PgSubscriber subscriber;
     private final Duration pollInterval;
+    private final Optional<SecretBox> secrets;
     private final AtomicLong reloads = new AtomicLong();
     private long timerId = -1;
     // Confined to {@link #context}.
@@ -61,7 +65,9 @@ public final class RouteFeedFollower implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean loaded;
 
-    private RouteFeedFollower(Vertx vertx, Database db, RoutingTable table, Duration pollInterval) {
+    private RouteFeedFollower(Vertx vertx, Database db, RoutingTable table, Duration pollInterval,
+            Optional<SecretBox> secrets) {
+        this.secrets = secrets;
         this.vertx = vertx;
         this.db = db;
         this.table = table;
@@ -77,8 +83,23 @@ public final class RouteFeedFollower implements AutoCloseable {
     }
 
     public static RouteFeedFollower start(Vertx vertx, Database db, RoutingTable table, Duration pollInterval) {
+        return start(vertx, db, table, pollInterval, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(Vertx, Database, RoutingTable)}, and the trunks in the table carry their SIP credentials
+     * (for the edge's outbound calls), decrypted here with the secrets key ({@code api.secrets_key}, else the
+     * data directory's key file): the feed itself never carries them.
+     */
+    public static RouteFeedFollower start(Vertx vertx, Database db, RoutingTable table, String secretsKey,
+            java.nio.file.Path dataDir) {
+        return start(vertx, db, table, DEFAULT_POLL_INTERVAL, Optional.of(SecretBox.load(secretsKey, dataDir)));
+    }
+
+    static RouteFeedFollower start(Vertx vertx, Database db, RoutingTable table, Duration pollInterval,
+            Optional<SecretBox> secrets) {
         try {
-            return startAsync(vertx, db, table, pollInterval).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            return startAsync(vertx, db, table, pollInterval, secrets).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while loading the routing table", e);
@@ -88,10 +109,15 @@ public final class RouteFeedFollower implements AutoCloseable {
     }
 
     public static Future<RouteFeedFollower> startAsync(Vertx vertx, Database db, RoutingTable table, Duration pollInterval) {
+        return startAsync(vertx, db, table, pollInterval, Optional.empty());
+    }
+
+    static Future<RouteFeedFollower> startAsync(Vertx vertx, Database db, RoutingTable table, Duration pollInterval,
+            Optional<SecretBox> secrets) {
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("pollInterval must be positive");
         }
-        RouteFeedFollower follower = new RouteFeedFollower(vertx, db, table, pollInterval);
+        RouteFeedFollower follower = new RouteFeedFollower(vertx, db, table, pollInterval, secrets);
         return follower.begin().map(follower).recover(e -> {
             follower.close();
             return Future.failedFuture(e);
@@ -193,19 +219,76 @@ public final class RouteFeedFollower implements AutoCloseable {
                 .execute(Tuple.of(version, BATCH))
                 .compose(rows -> {
                     if (rows.size() == 0) {
-                        return Future.succeededFuture();
+                        return Future.succeededFuture(List.<RouteChange>of());
                     }
                     List<RouteChange> changes = new ArrayList<>(rows.size());
                     for (Row row : rows) {
                         changes.add(RouteJson.change(row.getLong(0), row.getString(1), (JsonObject) row.getValue(2)));
+                    }
+                    return withCredentials(changes);
+                })
+                .compose(changes -> {
+                    if (changes.isEmpty()) {
+                        return Future.succeededFuture();
                     }
                     ApplyResult result = table.applyAll(changes);
                     if (result instanceof ApplyResult.Gap gap) {
                         log.warn("Route feed gap (expected version {}, got {}): reloading the table", gap.expected(), gap.got());
                         return reload().compose(v -> readAfter(table.version()));
                     }
-                    return rows.size() == BATCH ? readAfter(table.version()) : Future.succeededFuture();
+                    return changes.size() == BATCH ? readAfter(table.version()) : Future.succeededFuture();
                 });
+    }
+
+    /**
+     * The changes with each upserted trunk's SIP credentials filled in from its row (decrypted). A row read
+     * now may be newer than the change; the change that made it newer follows, so the table converges.
+     */
+    private Future<List<RouteChange>> withCredentials(List<RouteChange> changes) {
+        if (secrets.isEmpty()) {
+            return Future.succeededFuture(changes);
+        }
+        List<String> ids = new ArrayList<>();
+        for (RouteChange change : changes) {
+            if (change instanceof RouteChange.TrunkUpserted t) {
+                ids.add(t.trunk().id());
+            }
+        }
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(changes);
+        }
+        return pool.preparedQuery("select id, sip_username, sip_password from trunks where id = any($1)")
+                .execute(Tuple.of(ids.toArray(String[]::new)))
+                .map(rows -> {
+                    java.util.Map<String, Optional<TrunkCredentials>> found = new java.util.HashMap<>();
+                    for (Row row : rows) {
+                        Buffer sealed = row.getBuffer(2);
+                        found.put(row.getString(0), credentials(row.getString(1), sealed == null ? null : sealed.getBytes()));
+                    }
+                    List<RouteChange> out = new ArrayList<>(changes.size());
+                    for (RouteChange change : changes) {
+                        if (change instanceof RouteChange.TrunkUpserted t) {
+                            out.add(new RouteChange.TrunkUpserted(t.version(),
+                                    t.trunk().withCredentials(found.getOrDefault(t.trunk().id(), Optional.empty()))));
+                        } else {
+                            out.add(change);
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    /** Both set and the password opens with our key: credentials; otherwise none (and a warning once per row). */
+    private Optional<TrunkCredentials> credentials(String username, byte[] sealed) {
+        if (username == null || username.isEmpty() || sealed == null || secrets.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new TrunkCredentials(username, secrets.get().open(sealed)));
+        } catch (RuntimeException e) {
+            log.warn("A trunk's sip_password does not open with this node's secrets key; its challenges stay unanswered");
+            return Optional.empty();
+        }
     }
 
     /** Loads the whole table at one consistent version and swaps it in. */
@@ -236,9 +319,10 @@ public final class RouteFeedFollower implements AutoCloseable {
                         builder.agent(SnapshotRows.agent(rs));
                     }
                 }
-                try (ResultSet rs = st.executeQuery("select " + TrunkRepository.COLUMNS + " from trunks")) {
+                try (ResultSet rs = st.executeQuery("select " + TrunkRepository.COLUMNS
+                        + ", sip_username, sip_password from trunks")) {
                     while (rs.next()) {
-                        builder.trunk(SnapshotRows.trunk(rs));
+                        builder.trunk(SnapshotRows.trunk(rs).withCredentials(credentials(rs.getString(8), rs.getBytes(9))));
                     }
                 }
                 long rowsStarted = System.nanoTime();

@@ -1,15 +1,18 @@
 package ai.oneinbox.edge.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.oneinbox.edge.routing.E164;
 import ai.oneinbox.edge.routing.RoutingTable;
+import ai.oneinbox.edge.routing.TrunkCredentials;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,6 +118,41 @@ class RouteFeedFollowerTest {
                     () -> table.agent("after-gap").isPresent() && table.agent("pruned").isPresent());
             assertEquals(reloads + 1, follower.reloads());
             assertEquals(storeVersion(), table.version());
+        }
+    }
+
+    @Test
+    void trunkCredentialsReachTheTableDecryptedButNeverTravelInTheFeed() throws SQLException {
+        RoutingTable table = RoutingTable.empty();
+        try (RouteFeedFollower follower = RouteFeedFollower.start(node.vertx, node.db, table, HOUR,
+                Optional.of(SecretBox.load("", node.dataDir)))) {
+            assertEquals(201, node.post("/v1/trunks", new JsonObject().put("id", "out-1").put("provider", "twilio")
+                    .put("termination_uri", "sip:acme.pstn.twilio.com").put("sip_username", "edge-user")
+                    .put("sip_password", "feed-secret-8731")).status());
+            Await.until("the trunk arrives with its credentials", Duration.ofSeconds(10),
+                    () -> table.trunk("out-1").flatMap(t -> t.credentials()).isPresent());
+            assertEquals(new TrunkCredentials("edge-user", "feed-secret-8731"),
+                    table.trunk("out-1").orElseThrow().credentials().orElseThrow());
+            assertFalse(table.trunk("out-1").orElseThrow().toString().contains("feed-secret-8731"));
+            assertEquals(200, node.patch("/v1/trunks/out-1", new JsonObject().put("sip_password", "rotated-2222")).status());
+            Await.until("the rotated password arrives", Duration.ofSeconds(10), () -> table.trunk("out-1")
+                    .flatMap(t -> t.credentials()).map(c -> c.password().equals("rotated-2222")).orElse(false));
+            try (Connection c = node.db.openJdbc(); Statement st = c.createStatement();
+                 var rs = st.executeQuery("select count(*) from route_changes where payload::text like '%feed-secret%'"
+                         + " or payload::text like '%rotated-2222%'")) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "no plaintext secret in the feed");
+            }
+        }
+        RoutingTable reloaded = RoutingTable.empty();
+        try (RouteFeedFollower follower = RouteFeedFollower.start(node.vertx, node.db, reloaded, HOUR,
+                Optional.of(SecretBox.load("", node.dataDir)))) {
+            assertEquals("rotated-2222", reloaded.trunk("out-1").orElseThrow().credentials().orElseThrow().password(),
+                    "the start-up snapshot decrypts too");
+        }
+        RoutingTable withoutKey = RoutingTable.empty();
+        try (RouteFeedFollower follower = RouteFeedFollower.start(node.vertx, node.db, withoutKey, HOUR)) {
+            assertEquals(Optional.empty(), withoutKey.trunk("out-1").orElseThrow().credentials());
         }
     }
 

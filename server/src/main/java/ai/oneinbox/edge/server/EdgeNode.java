@@ -85,7 +85,8 @@ final class EdgeNode implements AutoCloseable {
         database = Database.start(dbConfig, config.dataDir());
         started.push(database);
 
-        feed = RouteFeedFollower.start(vertx, database, table);
+        // with the secrets key: trunks reach the table with their SIP credentials (outbound digest)
+        feed = RouteFeedFollower.start(vertx, database, table, config.api().secretsKey().orElse(""), config.dataDir());
         started.push(feed);
 
         // The SIP edge routes from the table the feed keeps current; the API simulates with the edge's own
