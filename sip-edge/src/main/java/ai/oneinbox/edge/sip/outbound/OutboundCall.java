@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * transactions towards the trunk's hosts in RFC 3263 order.
  *
  * <ul>
- *   <li>503, 408, a timeout, a transport error, or no provisional answer within
- *       {@code sip.failover.provisional_timeout} → the next host; when none is left the agent gets the last
- *       answer (a 503 as 500, RFC 3261 §16.7 step 6).</li>
+ *   <li>503, 408, a timeout, a transport error, or — when another host is left — no provisional answer
+ *       within {@code sip.failover.provisional_timeout} → the next host; when none is left the agent gets
+ *       the last answer (a 503 as 500, RFC 3261 §16.7 step 6).</li>
  *   <li>401/407 → the same host again with the trunk's credentials (a new branch, the same CSeq: the edge is
  *       a proxy and the agent's dialog must keep its CSeq); a second challenge in the call is final: 403.</li>
  *   <li>403 from a Twilio trunk for a destination in another country than the caller number → 403 whose
@@ -302,8 +302,12 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
     }
 
     void start() {
-      provisionalTimer = shard.scheduler().schedule(core.config().failover().provisionalTimeout(),
-          this::noProvisional);
+      // Giving up on a silent host only pays when there is another to try; the last one keeps its INVITE
+      // retransmissions going until it answers or Timer B ends the transaction.
+      if (!hops.isEmpty()) {
+        provisionalTimer = shard.scheduler().schedule(core.config().failover().provisionalTimeout(),
+            this::noProvisional);
+      }
       tx.start();
     }
 

@@ -125,6 +125,25 @@ class OutboundCallFlowsTest {
   }
 
   @Test
+  void aSecond407IsFinalAndTheAgentLearnsTheCredentialsWereRefused() {
+    SippProcess trunk = sipp(Sipp.uas("trunk_uas_407_twice.xml"));
+    InetSocketAddress agentAddress = agentAddress();
+    Trunk twilio = new Trunk("trunk-1", Provider.TWILIO, "sip:127.0.0.1:" + trunk.address().getPort(), List.of(),
+        Optional.empty(), Optional.empty(), 0, Optional.of(new TrunkCredentials("oneinbox-edge", "wrong")));
+    InetSocketAddress edge = edge(OutboundConfig.defaults(), table(agentAddress,
+        trunkNumber(NUMBER, "agent-1", "trunk-1"), Optional.of(twilio)));
+
+    SippResult agent = agentCalls(edge, agentAddress, US_DESTINATION, NUMBER, 1);
+
+    assertAllSucceeded(agent, 1);
+    assertTrue(lines(agent).contains("status=403 reason=Forbidden (Trunk Refused the Edge's Credentials)"),
+        lines(agent));
+    assertEquals(1, trunk.awaitCalls(1, EXIT).successfulCalls(), "the trunk saw a well-formed Proxy-Authorization "
+        + "on the second INVITE and no third: " + trunk.output());
+    assertEquals(1.0, registry.get("sip_edge_outbound_calls").tag("outcome", "trunk_auth_failed").counter().count());
+  }
+
+  @Test
   void twilio403OnAnInternationalCallPointsAtGeoPermissions() {
     SippProcess trunk = sipp(Sipp.uas("trunk_uas_403.xml"));
     InetSocketAddress agentAddress = agentAddress();
@@ -186,6 +205,29 @@ class OutboundCallFlowsTest {
     assertTrue(first.awaitLogLine("invite ruri=", EXIT).contains("sip:" + US_DESTINATION + "@trunk.test"));
     assertEquals(1, second.awaitCalls(1, EXIT).successfulCalls(), second.output());
     assertEquals(1.0, registry.get("sip_edge_outbound_failovers").counter().count());
+  }
+
+  @Test
+  void aSilentFirstHostFailsOverAfterTheProvisionalTimeout() throws Exception {
+    SippProcess silent = sipp(Sipp.uas("agent_uas_silent.xml").holdMillis(5000));
+    SippProcess second = sipp(Sipp.uas("trunk_uas.xml"));
+    FakeDns dns = new FakeDns()
+        .srv("_sip._udp.silent.test", 10, 0, silent.address().getPort(), "a.silent.test", 60)
+        .srv("_sip._udp.silent.test", 20, 0, second.address().getPort(), "b.silent.test", 60)
+        .a("a.silent.test", FreePorts.LOOPBACK, 60)
+        .a("b.silent.test", FreePorts.LOOPBACK, 60);
+    resources.add(dns);
+    InetSocketAddress agentAddress = agentAddress();
+    OutboundConfig d = OutboundConfig.defaults();
+    InetSocketAddress edge = edge(new OutboundConfig("", 0, 0, d.retryAfter(), Optional.of(dns.address()),
+        d.dnsMinTtl(), d.dnsMaxTtl()), table(agentAddress, byoNumber(NUMBER, "agent-1", "silent.test"),
+        Optional.empty()));
+
+    SippResult agent = agentCalls(edge, agentAddress, US_DESTINATION, NUMBER, 1);
+
+    assertAllSucceeded(agent, 1);
+    assertTrue(silent.awaitLogLine("invite call-id=", EXIT).contains("invite"));
+    assertEquals(1, second.awaitCalls(1, EXIT).successfulCalls(), second.output());
   }
 
   @Test
