@@ -24,7 +24,8 @@ public final class Outbound implements AutoCloseable {
   final OutboundRouter router;
   final OutboundLimits limits;
   final OutboundMetrics metrics;
-  final TrunkResolver resolver;
+  private TrunkResolver resolver; // guarded by this; made on the first outbound call (its DNS thread too)
+  private boolean closed; // guarded by this
 
   public Outbound(ProxyCore core, OutboundConfig config, MeterRegistry registry) {
     this.core = core;
@@ -32,7 +33,17 @@ public final class Outbound implements AutoCloseable {
     this.router = new OutboundRouter(core.table(), config, core.config().defaultRegion());
     this.limits = new OutboundLimits(core::nanoTime, SESSION_BOUND.toNanos());
     this.metrics = new OutboundMetrics(registry);
-    this.resolver = new TrunkResolver(config, core::nanoTime, new SecureRandom());
+  }
+
+  /** The resolver, made on first use so a node that never calls out runs no DNS thread. */
+  synchronized TrunkResolver resolver() {
+    if (closed) {
+      throw new IllegalStateException("the edge is closed");
+    }
+    if (resolver == null) {
+      resolver = new TrunkResolver(config, core::nanoTime, new SecureRandom());
+    }
+    return resolver;
   }
 
   /**
@@ -61,7 +72,10 @@ public final class Outbound implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    resolver.close();
+  public synchronized void close() {
+    closed = true;
+    if (resolver != null) {
+      resolver.close();
+    }
   }
 }

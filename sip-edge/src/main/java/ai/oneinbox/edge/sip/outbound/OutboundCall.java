@@ -148,7 +148,7 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
     SipUri uri = trunk.uri();
     requestUri = uri.scheme() + ":" + call.destination() + '@' + uri.hostPort()
         + (uri.parameters().isEmpty() ? "" : uri.parameters());
-    outbound.resolver.resolve(uri).whenComplete((list, error) -> shard.scheduler().execute(() -> {
+    outbound.resolver().resolve(uri).whenComplete((list, error) -> shard.scheduler().execute(() -> {
       if (error != null || list == null || list.isEmpty()) {
         why = "trunk host " + uri.host() + " does not resolve";
         answer(503, "Service Unavailable (Trunk Host Does Not Resolve)", "Retry-After",
