@@ -22,6 +22,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -50,6 +51,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SipEdge implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
+  /** Synthetic calls run through a private proxy core before binding, so the first real ones are not slow. */
+  private static final int WARM_UP_CALLS = 5_000;
+  private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(3);
 
   private final SipTransports transports;
   private final DefaultEventLoopGroup workers;
@@ -72,6 +76,10 @@ public final class SipEdge implements AutoCloseable {
   /** As {@link #start(SipEdgeConfig, RoutingTable, MeterRegistry)}, with the {@code outbound} section. */
   public static SipEdge start(SipEdgeConfig config, OutboundConfig outbound, RoutingTable table,
       MeterRegistry registry) {
+    long warmStart = System.nanoTime();
+    int warmed = ProxyCore.warmUp(config, PooledByteBufAllocator.DEFAULT, WARM_UP_CALLS, WARM_UP_BUDGET);
+    LOG.info("proxy warmed up with {} synthetic calls in {} ms", warmed,
+        (System.nanoTime() - warmStart) / 1_000_000);
     int threads = Runtime.getRuntime().availableProcessors();
     DefaultEventLoopGroup workers = new DefaultEventLoopGroup(1, new DefaultThreadFactory("sip-proxy"));
     Deferred handler = new Deferred();

@@ -180,11 +180,15 @@ class SipParserTest {
                 "Subject: " + "x".repeat(120) + "\nMax-Forwards: 70\n"));
         assertEquals(400, parse(longLine, tight).status());
         byte[] longUri = Messages.crlf(OPTIONS.replace("sip:edge.example.com", "sip:" + "a".repeat(200) + "@x"));
-        SipParseError uri = parse(longUri, tight);
+        SipParseError uri = parse(longUri, new SipLimits(4096, 32, 100, Duration.ofSeconds(1)));
         assertEquals(414, uri.status());
         byte[] big = Messages.crlf(OPTIONS.replace("Content-Length: 0\n", "Content-Length: 600\n") + "b".repeat(600));
         SipParseError tooBig = parse(big, tight);
         assertEquals(513, tooBig.status());
+        byte[] bigHead = Messages.crlf(OPTIONS.replace("Max-Forwards: 70\n", "X-A: a\n".repeat(80)));
+        SipParseError headTooBig = parse(bigHead, new SipLimits(512, 200, 100, Duration.ofSeconds(1)));
+        assertEquals(513, headTooBig.status(), headTooBig.reason());
+        assertTrue(headTooBig.response().isPresent(), "the Via came before the cut");
         assertTrue(new String(tooBig.response().orElseThrow(), StandardCharsets.UTF_8)
                 .startsWith("SIP/2.0 513 Message Too Large\r\n"));
     }

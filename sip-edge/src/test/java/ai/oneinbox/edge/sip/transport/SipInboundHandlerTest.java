@@ -61,6 +61,18 @@ class SipInboundHandlerTest {
     }
 
     @Test
+    void aDoubleCrlfPingGetsACrlfPong() {
+        EmbeddedChannel ch = stream(recording());
+        ch.writeInbound(Unpooled.wrappedBuffer("\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+        ByteBuf pong = ch.readOutbound();
+        assertEquals("\r\n", pong.toString(StandardCharsets.US_ASCII));
+        pong.release();
+        ch.writeInbound(Unpooled.wrappedBuffer("\r\n".getBytes(StandardCharsets.US_ASCII)));
+        assertNull(ch.readOutbound(), "a lone CRLF is not a ping");
+        assertFalse(ch.finish());
+    }
+
+    @Test
     void aThrowingHandlerNeitherBreaksThePipelineNorLeaks() {
         List<SipMessage> seen = new ArrayList<>();
         EmbeddedChannel ch = stream((message, source) -> {
