@@ -10,8 +10,9 @@ import org.openjdk.jol.info.GraphLayout;
  * graph minus the shared agents, and the used-heap delta around building it (after full GCs). Prints
  * the same for {@code HashMap<Long, NumberRoute>} for scale, and the time of the load.
  *
- * <p>Run: {@code java -Xmx3g -cp benchmarks/target/benchmarks.jar
- * ai.oneinbox.edge.routing.RoutingTableFootprint [numbers]}
+ * <p>Run: {@code java -Xmx3g -Djdk.attach.allowAttachSelf=true -cp benchmarks/target/benchmarks.jar
+ * ai.oneinbox.edge.routing.RoutingTableFootprint [numbers]} (JOL attaches its agent to itself to read
+ * the field offsets of records).
  */
 public final class RoutingTableFootprint {
   private RoutingTableFootprint() {}
@@ -57,7 +58,6 @@ public final class RoutingTableFootprint {
     GraphLayout mapGraph = GraphLayout.parseInstance(map);
     System.out.printf("for scale, HashMap<Long, NumberRoute>: %.1f bytes/number (routes and"
         + " their E164 included, agents not referenced)%n", (double) mapGraph.totalSize() / n);
-    System.out.println(table.version() + map.size() > 0 ? "" : "");
   }
 
   private static long usedAfterGc(MemoryMXBean memory) {

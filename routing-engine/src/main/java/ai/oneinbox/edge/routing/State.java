@@ -15,12 +15,12 @@ final class State {
   final long[][] directory;
   final int mask;
   final int size;
-  final Object[][] shapes; // RouteShape chunks, by shape id
-  final Object[][] agents; // Agent chunks, by agent slot
+  final RouteShape[][] shapes; // chunks, by shape id (typed: no cast, so no touch, on lookup)
+  final Agent[][] agents; // chunks, by agent slot
   final Map<String, Integer> agentSlots; // append-only: a slot is never given to another id
   final List<Trunk> trunks;
 
-  State(long version, long[][] directory, int size, Object[][] shapes, Object[][] agents,
+  State(long version, long[][] directory, int size, RouteShape[][] shapes, Agent[][] agents,
       Map<String, Integer> agentSlots, List<Trunk> trunks) {
     this.version = version;
     this.directory = directory;
@@ -38,7 +38,7 @@ final class State {
   }
 
   RouteShape shape(long id) {
-    return (RouteShape) shapes[(int) (id >>> CHUNK_BITS)][(int) (id & (CHUNK - 1))];
+    return shapes[(int) (id >>> CHUNK_BITS)][(int) (id & (CHUNK - 1))];
   }
 
   /** The agent in {@code slot}, or null when the slot is empty (an agent not in the table). */
@@ -47,8 +47,8 @@ final class State {
     if (slot < 0 || chunk >= agents.length) {
       return null;
     }
-    Object[] agentsChunk = agents[chunk];
-    return agentsChunk == null ? null : (Agent) agentsChunk[slot & (CHUNK - 1)];
+    Agent[] agentsChunk = agents[chunk];
+    return agentsChunk == null ? null : agentsChunk[slot & (CHUNK - 1)];
   }
 
   Agent agent(String id) {

@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 
 /**
  * Makes new {@link State}s from old ones, for one writer at a time. A mutation starts from a published
@@ -23,23 +24,27 @@ final class TableWriter {
   private int freeCount;
   private final ConcurrentHashMap<String, Integer> agentSlots;
   private int agentHigh;
+  // One String instance per agent id for all shapes: decisions then touch a few thousand strings,
+  // which stay in cache, not one per shape.
+  private final HashMap<String, String> canonicalIds;
 
   // The mutation in progress.
   private final Set<Object> owned = Collections.newSetFromMap(new IdentityHashMap<>());
   private long[][] directory;
   private int size;
-  private Object[][] shapes;
-  private Object[][] agents;
+  private RouteShape[][] shapes;
+  private Agent[][] agents;
   private List<Trunk> trunks;
   private boolean trunksOwned;
 
   TableWriter() {
-    this(new HashMap<>(), new int[64], 0, new int[16], 0, new ConcurrentHashMap<>(), 0);
+    this(new HashMap<>(), new int[64], 0, new int[16], 0, new ConcurrentHashMap<>(), 0,
+        new HashMap<>());
   }
 
   private TableWriter(HashMap<RouteShape.Key, Integer> shapeIds, int[] shapeRefs, int shapeHigh,
       int[] freeShapes, int freeCount, ConcurrentHashMap<String, Integer> agentSlots,
-      int agentHigh) {
+      int agentHigh, HashMap<String, String> canonicalIds) {
     this.shapeIds = shapeIds;
     this.shapeRefs = shapeRefs;
     this.shapeHigh = shapeHigh;
@@ -47,17 +52,19 @@ final class TableWriter {
     this.freeCount = freeCount;
     this.agentSlots = agentSlots;
     this.agentHigh = agentHigh;
+    this.canonicalIds = canonicalIds;
   }
 
   /** An independent writer with the same books, for a table that adopts a snapshot. */
   TableWriter copy() {
     return new TableWriter(new HashMap<>(shapeIds), shapeRefs.clone(), shapeHigh,
-        freeShapes.clone(), freeCount, new ConcurrentHashMap<>(agentSlots), agentHigh);
+        freeShapes.clone(), freeCount, new ConcurrentHashMap<>(agentSlots), agentHigh,
+        new HashMap<>(canonicalIds));
   }
 
   /** The empty state, version 0, of this writer. */
   State emptyState() {
-    return new State(0, NumberIndex.EMPTY_DIRECTORY, 0, new Object[0][], new Object[0][],
+    return new State(0, NumberIndex.EMPTY_DIRECTORY, 0, new RouteShape[0][], new Agent[0][],
         agentSlots, List.of());
   }
 
@@ -164,6 +171,8 @@ final class TableWriter {
       shapeRefs[existing]++;
       return existing;
     }
+    String agentId = canonicalIds.computeIfAbsent(key.agentId(), id -> id);
+    key = new RouteShape.Key(agentId, key.inboundRouting(), key.ownership());
     int id = freeCount > 0 ? freeShapes[--freeCount] : shapeHigh++;
     if (id >= shapeRefs.length) {
       shapeRefs = Arrays.copyOf(shapeRefs, shapeRefs.length * 2);
@@ -171,7 +180,7 @@ final class TableWriter {
     String fallback = key.inboundRouting().flatMap(InboundRouting::fallbackAgentId).orElse(null);
     RouteShape shape = new RouteShape(key, slotFor(route.inboundAgentId()),
         fallback == null ? -1 : slotFor(fallback));
-    shapes = setChunked(shapes, id, shape);
+    shapes = setChunked(shapes, id, shape, RouteShape[]::new);
     shapeIds.put(key, id);
     shapeRefs[id] = 1;
     return id;
@@ -183,9 +192,9 @@ final class TableWriter {
     if (--shapeRefs[i] > 0) {
       return;
     }
-    RouteShape shape = (RouteShape) shapes[i >>> State.CHUNK_BITS][i & (State.CHUNK - 1)];
+    RouteShape shape = shapes[i >>> State.CHUNK_BITS][i & (State.CHUNK - 1)];
     shapeIds.remove(shape.key());
-    shapes = setChunked(shapes, i, null);
+    shapes = setChunked(shapes, i, null, RouteShape[]::new);
     if (freeCount == freeShapes.length) {
       freeShapes = Arrays.copyOf(freeShapes, freeCount * 2);
     }
@@ -199,13 +208,13 @@ final class TableWriter {
       return slot;
     }
     int s = agentHigh++;
-    agents = setChunked(agents, s, null); // the chunk exists before any state names the slot
+    agents = setChunked(agents, s, null, Agent[]::new); // the chunk exists before any state names the slot
     agentSlots.put(id, s);
     return s;
   }
 
   void setAgent(int slot, Agent agent) {
-    agents = setChunked(agents, slot, agent);
+    agents = setChunked(agents, slot, agent, Agent[]::new);
   }
 
   int shapeCount() {
@@ -255,9 +264,9 @@ final class TableWriter {
   }
 
   /** {@code chunks} with {@code [index] = value}, copying the top array and the chunk if shared. */
-  private Object[][] setChunked(Object[][] chunks, int index, Object value) {
+  private <T> T[][] setChunked(T[][] chunks, int index, T value, IntFunction<T[]> newChunk) {
     int c = index >>> State.CHUNK_BITS;
-    Object[][] top = chunks;
+    T[][] top = chunks;
     if (c >= top.length) {
       top = Arrays.copyOf(top, Math.max(c + 1, top.length * 2));
       owned.add(top);
@@ -265,9 +274,9 @@ final class TableWriter {
       top = top.clone();
       owned.add(top);
     }
-    Object[] chunk = top[c];
+    T[] chunk = top[c];
     if (chunk == null) {
-      chunk = new Object[State.CHUNK];
+      chunk = newChunk.apply(State.CHUNK);
       owned.add(chunk);
     } else if (!owned.contains(chunk)) {
       chunk = chunk.clone();
