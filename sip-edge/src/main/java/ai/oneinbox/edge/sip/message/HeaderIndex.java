@@ -3,40 +3,39 @@ package ai.oneinbox.edge.sip.message;
 import java.util.Arrays;
 
 /**
- * Where each header line sits in the message buffer: five offsets per line (line start, name end, value
- * start, value end without trailing white space, line end at its CR/LF) and the header kind.
+ * Where each header line sits in the message octets: five offsets per line (line start, name end, value
+ * start, value end without trailing white space, line end at its CR/LF), with the header kind in the top
+ * byte of the first (offsets stay below 2^24, {@link SipLimits#MAX_MESSAGE_BYTES}). One small array per
+ * message: on the hot path every allocated byte is a cache line written.
  */
 final class HeaderIndex {
 
     private static final SipHeaderName[] KINDS = SipHeaderName.values();
     private static final int STRIDE = 5;
+    private static final int OFFSET_MASK = 0xFF_FFFF;
 
     int count;
     private int[] offsets;
-    private byte[] kinds;
 
     HeaderIndex(int capacity) {
         offsets = new int[capacity * STRIDE];
-        kinds = new byte[capacity];
     }
 
     void add(int lineStart, int nameEnd, int valueStart, int valueEnd, int lineEnd, SipHeaderName kind) {
-        if (count == kinds.length) {
-            offsets = Arrays.copyOf(offsets, offsets.length * 2);
-            kinds = Arrays.copyOf(kinds, kinds.length * 2);
-        }
         int o = count * STRIDE;
-        offsets[o] = lineStart;
+        if (o == offsets.length) {
+            offsets = Arrays.copyOf(offsets, offsets.length * 2);
+        }
+        offsets[o] = lineStart | (kind.ordinal() << 24);
         offsets[o + 1] = nameEnd;
         offsets[o + 2] = valueStart;
         offsets[o + 3] = valueEnd;
         offsets[o + 4] = lineEnd;
-        kinds[count] = (byte) kind.ordinal();
         count++;
     }
 
     int lineStart(int h) {
-        return offsets[h * STRIDE];
+        return offsets[h * STRIDE] & OFFSET_MASK;
     }
 
     int nameEnd(int h) {
@@ -56,14 +55,14 @@ final class HeaderIndex {
     }
 
     SipHeaderName kind(int h) {
-        return KINDS[kinds[h]];
+        return KINDS[offsets[h * STRIDE] >>> 24];
     }
 
     /** Index of the first line of {@code kind}, or -1. */
     int first(SipHeaderName kind) {
-        byte k = (byte) kind.ordinal();
+        int k = kind.ordinal();
         for (int h = 0; h < count; h++) {
-            if (kinds[h] == k) {
+            if (offsets[h * STRIDE] >>> 24 == k) {
                 return h;
             }
         }
@@ -71,10 +70,10 @@ final class HeaderIndex {
     }
 
     int countOf(SipHeaderName kind) {
-        byte k = (byte) kind.ordinal();
+        int k = kind.ordinal();
         int n = 0;
         for (int h = 0; h < count; h++) {
-            if (kinds[h] == k) {
+            if (offsets[h * STRIDE] >>> 24 == k) {
                 n++;
             }
         }

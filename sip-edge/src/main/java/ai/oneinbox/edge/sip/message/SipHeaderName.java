@@ -37,7 +37,9 @@ public enum SipHeaderName {
     OTHER("", '\0');
 
     private static final SipHeaderName[] COMPACT = new SipHeaderName[128];
+    // candidates by lower-case first letter: their lower-case names as octets, for a compare without calls
     private static final SipHeaderName[][] BY_FIRST_LETTER = new SipHeaderName[128][];
+    private static final byte[][][] NAMES_BY_FIRST_LETTER = new byte[128][][];
 
     static {
         for (SipHeaderName h : values()) {
@@ -53,6 +55,10 @@ public enum SipHeaderName {
                 }
             }
             BY_FIRST_LETTER[c] = list.toArray(new SipHeaderName[0]);
+            NAMES_BY_FIRST_LETTER[c] = new byte[list.size()][];
+            for (int k = 0; k < list.size(); k++) {
+                NAMES_BY_FIRST_LETTER[c][k] = list.get(k).lower.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }
         }
     }
 
@@ -89,20 +95,31 @@ public enum SipHeaderName {
         return OTHER;
     }
 
-    /** Same as {@link #of(String)} on the octets [start, end) of {@code buf}, without allocating. */
+    /** Same as {@link #of(String)} on the token octets [start, end) of {@code buf}, without allocating. */
     static SipHeaderName of(byte[] buf, int start, int end) {
         int first = buf[start] | 0x20;
-        if (first >= 128 || first < 'a' || first > 'z') {
+        if (first < 'a' || first > 'z') {
             return OTHER;
         }
-        if (end - start == 1) {
+        int length = end - start;
+        if (length == 1) {
             SipHeaderName h = COMPACT[first];
             return h == null ? OTHER : h;
         }
-        for (SipHeaderName h : BY_FIRST_LETTER[first]) {
-            if (SipGrammar.equalsIgnoreCase(buf, start, end, h.lower)) {
-                return h;
+        byte[][] names = NAMES_BY_FIRST_LETTER[first];
+        candidates:
+        for (int k = 0; k < names.length; k++) {
+            byte[] name = names[k];
+            if (name.length != length) {
+                continue;
             }
+            // OR 0x20 lower-cases letters and keeps "-" and digits; no other token octet maps onto those
+            for (int i = 1; i < length; i++) {
+                if ((buf[start + i] | 0x20) != name[i]) {
+                    continue candidates;
+                }
+            }
+            return BY_FIRST_LETTER[first][k];
         }
         return OTHER;
     }

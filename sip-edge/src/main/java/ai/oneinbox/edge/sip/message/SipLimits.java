@@ -22,12 +22,16 @@ import java.util.Objects;
  */
 public record SipLimits(int maxMessageBytes, int maxHeaders, int maxLineBytes, Duration streamIdleTimeout) {
 
+    /** Largest {@code maxMessageBytes} accepted (16 MiB - 1: the parser keeps offsets in 24 bits). */
+    public static final int MAX_MESSAGE_BYTES = 0xFF_FFFF;
+
     /** The defaults of {@code config/edge.yaml}. */
     public static final SipLimits DEFAULTS = new SipLimits(65535, 256, 8192, Duration.ofSeconds(32));
 
     public SipLimits {
-        if (maxMessageBytes < 256) {
-            throw new IllegalArgumentException("maxMessageBytes must be at least 256, got " + maxMessageBytes);
+        if (maxMessageBytes < 256 || maxMessageBytes > MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("maxMessageBytes must be in 256.." + MAX_MESSAGE_BYTES + ", got "
+                    + maxMessageBytes);
         }
         if (maxHeaders < 8) {
             throw new IllegalArgumentException("maxHeaders must be at least 8, got " + maxHeaders);

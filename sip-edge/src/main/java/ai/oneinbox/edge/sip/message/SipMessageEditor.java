@@ -104,11 +104,15 @@ public final class SipMessageEditor {
     }
 
     /**
-     * Adds {@code received} to the top Via and fills in a bare {@code rport} with the source port
-     * (RFC 3261 §18.2.1, RFC 3581 §4). {@code rport} is written only when the Via asked for it.
+     * Records where a request came from in its top Via (RFC 3261 §18.2.1, RFC 3581 §4): {@code received}
+     * when the sent-by host is a name or another address, or whenever the Via asked for {@code rport}; and
+     * then {@code rport} filled in with the source port. {@code sourceAddress} is an IP address literal (an
+     * IPv6 one is written without brackets, RFC 5118 §4.5).
      */
     public SipMessageEditor receivedFrom(String sourceAddress, int sourcePort) {
-        received = Objects.requireNonNull(sourceAddress, "sourceAddress");
+        Objects.requireNonNull(sourceAddress, "sourceAddress");
+        received = sourceAddress.startsWith("[") && sourceAddress.endsWith("]")
+                ? sourceAddress.substring(1, sourceAddress.length() - 1) : sourceAddress;
         rport = sourcePort;
         return this;
     }
@@ -230,7 +234,7 @@ public final class SipMessageEditor {
         String params = top.parameters();
         StringBuilder via = new StringBuilder(raw.length() + 40);
         via.append(raw, 0, raw.length() - params.length());
-        // rebuild the parameters: drop old received/rport, then add ours (RFC 3581 §4)
+        // rebuild the parameters: drop old received/rport, then add ours
         boolean askedRport = top.hasRport();
         for (String p : splitParams(params)) {
             String name = p.split("=", 2)[0].trim().toLowerCase(Locale.ROOT);
@@ -239,13 +243,21 @@ public final class SipMessageEditor {
             }
             via.append(';').append(p);
         }
-        via.append(";received=").append(received);
+        // RFC 3261 §18.2.1: received when sent-by is a name or another address; RFC 3581 §4: always with rport
+        if (askedRport || !sameAddress(top.host(), received)) {
+            via.append(";received=").append(received);
+        }
         if (askedRport && rport >= 0) {
             via.append(";rport=").append(rport);
         }
         ByteBufUtil.writeUtf8(out, via);
         out.writeBytes(src, firstEnd, index.lineEnd(h) - firstEnd);
         out.writeBytes(CRLF);
+    }
+
+    private static boolean sameAddress(String viaHost, String source) {
+        String host = viaHost.startsWith("[") ? viaHost.substring(1, viaHost.length() - 1) : viaHost;
+        return host.equalsIgnoreCase(source);
     }
 
     private static List<String> splitParams(String params) {

@@ -29,7 +29,8 @@ public final class SipParser {
      * scanning runs on plain array reads. A {@link SipMessage} result must be released by the caller.
      */
     public static SipParseResult parse(ByteBuf in, SipLimits limits) {
-        int length = in.readableBytes();
+        // beyond the limit only the head matters (to address the 513), so never copy more than limit + 1
+        int length = Math.min(in.readableBytes(), limits.maxMessageBytes() + 1);
         byte[] b = new byte[length];
         in.getBytes(in.readerIndex(), b);
         return parse(b, length, limits);
@@ -37,7 +38,7 @@ public final class SipParser {
 
     /** Parses {@code octets[0, length)}; the array then belongs to the message (not copied). */
     public static SipParseResult parse(byte[] octets, int length, SipLimits limits) {
-        Attempt a = new Attempt(octets, length, limits);
+        Attempt a = new Attempt(octets, Math.min(length, limits.maxMessageBytes() + 1), limits);
         String error = a.run();
         if (error != null) {
             return a.error(error);
@@ -109,7 +110,7 @@ public final class SipParser {
             this.b = b;
             this.n = n;
             this.limits = limits;
-            head.index = new HeaderIndex(Math.min(limits.maxHeaders(), 24));
+            head.index = new HeaderIndex(Math.min(limits.maxHeaders(), 16));
         }
 
         /** Null when the message is acceptable, else the reason; {@link #errorStatus} says what to answer. */

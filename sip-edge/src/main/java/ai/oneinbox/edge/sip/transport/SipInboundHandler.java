@@ -46,15 +46,16 @@ final class SipInboundHandler extends ChannelInboundHandlerAdapter {
                 } else if (content instanceof InboundError) {
                     InboundError error = (InboundError) content;
                     logRejected(error, sender);
+                    malformed(error, new InboundSource(kind, sender, local(ctx, recipient)));
                     error.error().response().ifPresent(bytes ->
                             ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), sender)));
                 }
             } else if (msg instanceof SipMessage) {
-                InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-                deliver((SipMessage) msg, new InboundSource(kind, remote, local(ctx, null)));
+                deliver((SipMessage) msg, new InboundSource(kind, inet(ctx.channel().remoteAddress()), local(ctx, null)));
             } else if (msg instanceof InboundError) {
                 InboundError error = (InboundError) msg;
                 logRejected(error, ctx.channel().remoteAddress());
+                malformed(error, new InboundSource(kind, inet(ctx.channel().remoteAddress()), local(ctx, null)));
                 if (error.error().response().isPresent()) {
                     var write = ctx.writeAndFlush(Unpooled.wrappedBuffer(error.error().response().get()));
                     if (error.closeConnection()) {
@@ -77,12 +78,22 @@ final class SipInboundHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static InetSocketAddress local(ChannelHandlerContext ctx, InetSocketAddress recipient) {
-        if (recipient != null) {
-            return recipient;
+    private void malformed(InboundError error, InboundSource source) {
+        try {
+            handler.onMalformed(error.error(), source);
+        } catch (RuntimeException e) {
+            LOG.error("SIP message handler failed on a malformed message from {}", source.remote(), e);
         }
-        SocketAddress local = ctx.channel().localAddress();
-        return local instanceof InetSocketAddress ? (InetSocketAddress) local : new InetSocketAddress(0);
+    }
+
+    private static InetSocketAddress local(ChannelHandlerContext ctx, InetSocketAddress recipient) {
+        return recipient != null ? recipient : inet(ctx.channel().localAddress());
+    }
+
+    /** Socket channels always have IP addresses; anything else (an in-memory channel) maps to port 0. */
+    private static InetSocketAddress inet(SocketAddress address) {
+        return address instanceof InetSocketAddress ? (InetSocketAddress) address
+                : InetSocketAddress.createUnresolved(String.valueOf(address), 0);
     }
 
     private void logRejected(InboundError error, SocketAddress from) {

@@ -1,6 +1,7 @@
 package ai.oneinbox.edge.sip.transport;
 
 import ai.oneinbox.edge.sip.message.SipMessage;
+import ai.oneinbox.edge.sip.message.SipParseError;
 
 /**
  * What the transports deliver inbound messages to (the proxy core implements it). Called on a transport
@@ -16,4 +17,12 @@ public interface SipMessageHandler {
 
     /** A well-formed request or response arrived. Malformed ones are answered (400, 505, 513) or dropped by the transport. */
     void onMessage(SipMessage message, InboundSource source);
+
+    /**
+     * Octets from {@code source} were no acceptable message; the transport has already answered (when
+     * {@code error.response()} is present) or dropped them. For metrics and logs (e.g. "rejected: malformed");
+     * the default does nothing.
+     */
+    default void onMalformed(SipParseError error, InboundSource source) {
+    }
 }

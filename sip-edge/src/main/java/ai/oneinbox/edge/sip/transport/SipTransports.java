@@ -263,6 +263,11 @@ public final class SipTransports implements Transport, AutoCloseable {
         return Collections.unmodifiableList(result);
     }
 
+    /** Number of UDP channels sharing the port (SO_REUSEPORT with epoll; 1 with NIO). */
+    public int udpChannelCount() {
+        return udpChannels.size();
+    }
+
     /** True when the native epoll transport is in use. */
     public boolean isNative() {
         return epoll;

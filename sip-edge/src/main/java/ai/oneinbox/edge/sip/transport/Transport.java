@@ -15,6 +15,7 @@ public interface Transport {
      * Sends the octets of one SIP message to {@code destination} over {@code transport}. The stage
      * completes when the octets are written to the socket, or exceptionally (unknown/unsupported transport,
      * connection refused, ...): the proxy treats that as a transport error (RFC 3261 §8.1.3.1, §16.9).
+     * {@code destination} must be resolved (name resolution is the caller's, off the event loop).
      */
     CompletionStage<Void> send(TransportKind transport, InetSocketAddress destination, ByteBuf message);
 

@@ -91,6 +91,20 @@ class SipMessageEditorTest {
     }
 
     @Test
+    void receivedOnlyWhenTheSourceDiffersOrRportWasAsked() {
+        SipRequest r = request(INVITE.replace("192.0.2.1:5060;branch=z9hG4bKa;rport", "192.0.2.1:5060;branch=z9hG4bKa"));
+        try {
+            String same = text(r.edit().receivedFrom("192.0.2.1", 5060).encode(ALLOC));
+            assertTrue(same.contains("\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa, SIP/2.0/UDP"), same);
+            String other = text(r.edit().receivedFrom("[2001:db8::5]", 5060).encode(ALLOC));
+            assertTrue(other.contains("\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa;received=2001:db8::5, SIP"),
+                    other);
+        } finally {
+            r.release();
+        }
+    }
+
+    @Test
     void addsContentLengthWhenTheDatagramHadNone() {
         SipRequest r = request(INVITE.replace("Content-Length: 4\n", ""));
         try {

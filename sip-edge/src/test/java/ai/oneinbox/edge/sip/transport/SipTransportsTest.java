@@ -82,6 +82,8 @@ class SipTransportsTest {
             assertTrue(answer.contains("Call-ID: c1@192.0.2.1\r\n"), answer);
             InboundSource source = sources.poll(5, TimeUnit.SECONDS);
             assertEquals(TransportKind.UDP, source.transport());
+            assertEquals(transports.isNative() ? 2 : 1, transports.udpChannelCount(),
+                    "with epoll, two UDP channels share the port (SO_REUSEPORT)");
             assertEquals(socket.getLocalPort(), source.remote().getPort());
         }
     }
