@@ -4,7 +4,7 @@ import ai.oneinbox.edge.routing.Availability;
 import ai.oneinbox.edge.routing.RoutingTable;
 import ai.oneinbox.edge.sip.proxy.LocalIdentity;
 import ai.oneinbox.edge.sip.proxy.ProxyCore;
-import ai.oneinbox.edge.sip.transaction.EventLoopScheduler;
+import ai.oneinbox.edge.sip.transaction.LockingScheduler;
 import ai.oneinbox.edge.sip.transaction.TimerScheduler;
 import ai.oneinbox.edge.sip.transport.InboundSource;
 import ai.oneinbox.edge.sip.message.SipMessage;
@@ -14,8 +14,8 @@ import ai.oneinbox.edge.sip.transport.TransportKind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,26 +42,31 @@ import org.slf4j.LoggerFactory;
  * edge.close();   // unbind, stop the threads
  * }</pre>
  *
- * <p>Threads: the transports' event loops read and write sockets; the proxy's own event loops (one per
- * core, named {@code sip-proxy-N}) run the transactions, each call on one of them by its Call-ID.
+ * <p>Threads: the transports' event loops read and write sockets and run the proxy for each message they
+ * read, under the lock of the message's shard (chosen by Call-ID, so a call's messages never run at the same
+ * time); one timer-wheel thread ({@code sip-timers}) fires the transactions' timers under the same locks;
+ * a small group ({@code sip-proxy-N}) runs the periodic work (health probes, session bound).
  */
 public final class SipEdge implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
 
   private final SipTransports transports;
   private final DefaultEventLoopGroup workers;
+  private final HashedWheelTimer wheel;
   private final ProxyCore core;
 
-  private SipEdge(SipTransports transports, DefaultEventLoopGroup workers, ProxyCore core) {
+  private SipEdge(SipTransports transports, DefaultEventLoopGroup workers, HashedWheelTimer wheel,
+      ProxyCore core) {
     this.transports = transports;
     this.workers = workers;
+    this.wheel = wheel;
     this.core = core;
   }
 
   /** Binds the listeners and starts the proxy; returns when both are ready. */
   public static SipEdge start(SipEdgeConfig config, RoutingTable table, MeterRegistry registry) {
     int threads = Runtime.getRuntime().availableProcessors();
-    DefaultEventLoopGroup workers = new DefaultEventLoopGroup(threads, new DefaultThreadFactory("sip-proxy"));
+    DefaultEventLoopGroup workers = new DefaultEventLoopGroup(1, new DefaultThreadFactory("sip-proxy"));
     Deferred handler = new Deferred();
     SipTransports transports;
     try {
@@ -74,9 +79,13 @@ public final class SipEdge implements AutoCloseable {
       workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       throw e;
     }
-    List<TimerScheduler> schedulers = new ArrayList<>(threads);
-    for (EventExecutor executor : workers) {
-      schedulers.add(new EventLoopScheduler(executor));
+    // Shards serialise by lock: a message is handled on the I/O thread that read it (no hand-off), timers
+    // on the timer wheel's thread. Four shards per core keep two I/O threads from meeting on one lock.
+    HashedWheelTimer wheel = new HashedWheelTimer(new DefaultThreadFactory("sip-timers"), 10,
+        TimeUnit.MILLISECONDS, 512);
+    List<TimerScheduler> schedulers = new ArrayList<>(threads * 4);
+    for (int i = 0; i < threads * 4; i++) {
+      schedulers.add(new LockingScheduler(wheel));
     }
     LocalIdentity identity = identity(config, transports);
     ProxyCore core = new ProxyCore(config, table, registry, transports, identity, schedulers,
@@ -86,7 +95,7 @@ public final class SipEdge implements AutoCloseable {
     workers.next().scheduleAtFixedRate(core::probeAgents, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
     workers.next().scheduleAtFixedRate(() -> core.agentCalls().expire(), 1, 1, TimeUnit.MINUTES);
     LOG.info("SIP edge ready on {} as {}", transports.boundAddresses(), identity.host());
-    return new SipEdge(transports, workers, core);
+    return new SipEdge(transports, workers, wheel, core);
   }
 
   /** OPTIONS → 503 + Retry-After, new INVITEs → 503; transactions in flight finish. */
@@ -98,6 +107,8 @@ public final class SipEdge implements AutoCloseable {
   @Override
   public void close() {
     transports.close();
+    core.abortAll();
+    wheel.stop();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 

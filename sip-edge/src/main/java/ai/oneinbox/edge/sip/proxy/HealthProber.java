@@ -95,6 +95,15 @@ final class HealthProber {
       done(true);
     }
 
+    @Override
+    public void abort() {
+      done = true;
+      if (timeout != null) {
+        timeout.cancel();
+      }
+      shard.clients.remove(key, this);
+    }
+
     void done(boolean answered) {
       if (done) {
         return;

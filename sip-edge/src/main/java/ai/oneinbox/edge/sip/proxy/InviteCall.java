@@ -426,6 +426,12 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
     }
 
     @Override
+    public void abort() {
+      stopTimers();
+      tx.abort();
+    }
+
+    @Override
     public void response(int status, SipResponse response) {
       if (status < 200) {
         onProvisional(status, response);
@@ -643,6 +649,11 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
     }
 
     @Override
+    public void abort() {
+      tx.abort();
+    }
+
+    @Override
     public void response(int status, SipResponse response) {}
 
     @Override
@@ -673,6 +684,15 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
   @Override
   public void ack() {
     server.receiveAck();
+  }
+
+  @Override
+  public void abort() {
+    finalSent = true; // no more answers, no more targets
+    for (Leg leg : List.copyOf(legs)) {
+      leg.abort();
+    }
+    server.abort();
   }
 
   @Override

@@ -40,10 +40,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The RFC 3261 §16 transaction-stateful proxy: the handler the transports deliver every message to.
  *
- * <p><b>Threading.</b> Every message is handed to one of the {@code shards} chosen by its Call-ID, so all
- * messages of a call — the INVITE, its retransmissions, the CANCEL, the agents' responses, the BYE — and all
- * of its timers run on one thread: transactions and calls need no locks. The transaction tables are per
- * shard.
+ * <p><b>Threading.</b> Every message is handled through one of the {@code shards}' schedulers, chosen by its
+ * Call-ID, so all messages of a call — the INVITE, its retransmissions, the CANCEL, the agents' responses,
+ * the BYE — and all of its timers run one at a time (on one thread, or under one lock: see
+ * {@link ai.oneinbox.edge.sip.transaction.LockingScheduler}); transactions and calls need no locks of their
+ * own. The transaction tables are per shard.
  *
  * <p><b>What it does with a request</b> (in this order): RFC 3581 {@code received}/{@code rport} on the
  * top Via; a branch without the magic cookie → 400; ACK → the INVITE server transaction (non-2xx: absorbed)
@@ -93,6 +94,9 @@ public final class ProxyCore implements SipMessageHandler {
   interface ServerSide {
     void retransmission();
 
+    /** The node stops: end every transaction of this owner now, releasing what they hold. */
+    void abort();
+
     default void ack() {}
 
     /** A CANCEL for this INVITE arrived (answered 200 already). */
@@ -102,6 +106,9 @@ public final class ProxyCore implements SipMessageHandler {
   /** A client transaction's owner, as the table finds it for responses. */
   interface ClientSide {
     void response(SipResponse response);
+
+    /** The node stops: end the transaction now, releasing what it holds. */
+    void abort();
   }
 
   public ProxyCore(SipEdgeConfig config, RoutingTable table, MeterRegistry registry, Transport transport,
@@ -146,6 +153,23 @@ public final class ProxyCore implements SipMessageHandler {
 
   public void drain() {
     draining = true;
+  }
+
+  /**
+   * Ends every transaction at once, releasing their buffers (for {@code SipEdge.close()}, after the
+   * listeners are closed: nothing more comes in, and what would go out is dropped).
+   */
+  public void abortAll() {
+    for (Shard shard : shards) {
+      shard.scheduler.execute(() -> {
+        for (ServerSide server : List.copyOf(shard.servers.values())) {
+          server.abort();
+        }
+        for (ClientSide client : List.copyOf(shard.clients.values())) {
+          client.abort();
+        }
+      });
+    }
   }
 
   public boolean isDraining() {
@@ -345,7 +369,17 @@ public final class ProxyCore implements SipMessageHandler {
     // The CANCEL's own transaction: its retransmissions get the same 200 (RFC 3261 §9.2, §16.10).
     NonInviteServerTransaction<ByteBuf>[] holder = newServerHolder();
     WireTransport wire = new WireTransport(transport, source.transport(), source.remote(), shard.scheduler);
-    ServerSide side = () -> holder[0].receiveRequestRetransmission();
+    ServerSide side = new ServerSide() {
+      @Override
+      public void retransmission() {
+        holder[0].receiveRequestRetransmission();
+      }
+
+      @Override
+      public void abort() {
+        holder[0].abort();
+      }
+    };
     holder[0] = new NonInviteServerTransaction<>(config.timers(), shard.scheduler, wire,
         source.transport().isStream(), () -> shard.servers.remove(key, side));
     wire.onError(holder[0]::transportError);
@@ -446,10 +480,11 @@ public final class ProxyCore implements SipMessageHandler {
     private NonInviteClientTransaction<ByteBuf, SipResponse> client;
     private TransactionKey clientKey;
     private boolean answered;
+    private boolean released;
 
     NonInviteRelay(Shard shard, SipRequest request, InboundSource source, TransactionKey key, NextHop next) {
       this.shard = shard;
-      this.request = request;
+      this.request = request.retain(); // our answers (408, 500, 503) are built from it later; released in done()
       this.source = source;
       this.key = key;
       this.next = next;
@@ -463,6 +498,8 @@ public final class ProxyCore implements SipMessageHandler {
       if (shard.servers.add(key, this) != TransactionTable.AddResult.ADDED) {
         metrics.rejected(ProxyMetrics.Rejected.OVERLOAD);
         answerStateless(request, source, 503, "Service Unavailable");
+        request.release();
+        released = true;
         return;
       }
       Via top = request.topVia();
@@ -487,7 +524,7 @@ public final class ProxyCore implements SipMessageHandler {
     }
 
     private void answer(int status, String reason) {
-      if (!answered) {
+      if (!answered && !released) {
         answered = status >= 200;
         server.sendResponse(status, request.response(status, reason).encode(alloc));
       }
@@ -496,6 +533,14 @@ public final class ProxyCore implements SipMessageHandler {
     @Override
     public void retransmission() {
       server.receiveRequestRetransmission();
+    }
+
+    @Override
+    public void abort() {
+      server.abort();
+      if (client != null) {
+        client.abort();
+      }
     }
 
     @Override
@@ -532,6 +577,10 @@ public final class ProxyCore implements SipMessageHandler {
       }
       if (client != null && client.isTerminated()) {
         shard.clients.remove(clientKey, this);
+      }
+      if (!released && server.isTerminated() && (client == null || client.isTerminated())) {
+        released = true;
+        request.release();
       }
     }
   }

@@ -64,6 +64,14 @@ abstract class Transaction<M> {
     running.clear();
   }
 
+  /**
+   * Ends the transaction now, whatever its state (the node is stopping): timers cancelled, held messages
+   * released, the TU told {@code terminated}. Nothing is sent.
+   */
+  public final void abort() {
+    terminate();
+  }
+
   /** Moves to Terminated once: cancels timers, lets go of held messages, tells the TU. */
   final void terminate() {
     if (state == TransactionState.TERMINATED) {

@@ -51,6 +51,11 @@ public final class TransactionTable<T> {
     }
   }
 
+  /** Every live entry (weakly consistent: entries may come and go while this runs). */
+  public java.util.Collection<T> values() {
+    return entries.values();
+  }
+
   public int size() {
     return size.get();
   }

@@ -513,4 +513,47 @@ class ProxyCoreTest {
     }
     assertTrue(core.health().isUp("sip:a@10.0.0.1:5080"));
   }
+
+  @Test
+  void relayedByeThatNobodyAnswersGets408Later() {
+    fromTrunk("BYE sip:a@10.0.0.1:5080 SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-bt1;rport\r\n"
+        + "Route: <sip:10.0.0.254:5060;lr>\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "From: <sip:+12125550199@10.9.0.1>;tag=caller-x\r\n"
+        + "To: <sip:+14155550100@10.0.0.254>;tag=agent-x\r\n"
+        + "Call-ID: bt1\r\nCSeq: 3 BYE\r\nContent-Length: 0\r\n\r\n");
+    clock.advance(Duration.ofSeconds(31));
+    assertTrue(net.to(AGENT_A).size() > 5, "timer E retransmits the BYE");
+    assertTrue(statusesToTrunk().isEmpty());
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(List.of(408), statusesToTrunk(), "built from the request kept since it arrived");
+  }
+
+  @Test
+  void relayedByeToAnUnreachableHopGets500() {
+    net.unreachable.add(AGENT_A);
+    fromTrunk("BYE sip:a@10.0.0.1:5080 SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-bt2;rport\r\n"
+        + "Route: <sip:10.0.0.254:5060;lr>\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "From: <sip:+12125550199@10.9.0.1>;tag=caller-x\r\n"
+        + "To: <sip:+14155550100@10.0.0.254>;tag=agent-x\r\n"
+        + "Call-ID: bt2\r\nCSeq: 3 BYE\r\nContent-Length: 0\r\n\r\n");
+    assertEquals(List.of(500), statusesToTrunk());
+  }
+
+  @Test
+  void abortAllEndsEveryTransactionAtOnce() {
+    fromTrunk(invite("ab1", "+14155550100"));
+    TestNetwork.Sent out = net.last(AGENT_A);
+    fromAgent(AGENT_A, TestNetwork.responseTo(out, 180, "Ringing", "r"));
+    fromTrunk(invite("ab2", "+14155550100"));
+    assertTrue(core.transactionsInFlight() >= 4);
+    int sent = net.sent.size();
+    core.abortAll();
+    assertEquals(0, core.transactionsInFlight());
+    clock.advance(Duration.ofMinutes(5));
+    assertEquals(sent, net.sent.size(), "nothing is sent after the abort");
+  }
 }
