@@ -108,10 +108,10 @@ class EdgeCallFlowsTest {
 
   @Test
   void failsOverToTheFallbackAgentWhenThePrimaryNeverAnswers() {
-    // silent for longer than the provisional timeout (2 s); a CANCEL before any provisional would fail it
+    // silent for longer than the provisional timeout (2 s, the default); a CANCEL before any provisional fails it
     SippProcess primary = sipp(Sipp.uas("agent_uas_silent.xml").holdMillis(6000));
     SippProcess fallback = agent("agent_uas.xml", "agent-2", "fallback");
-    EdgeUnderTest edge = edge(ALL_LOOPBACK, voicemailUriNobodyListensOn(),
+    EdgeUnderTest edge = edge(ALL_LOOPBACK, voicemailUriNobodyListensOn(), Duration.ofSeconds(2),
         table(List.of(agentAt("agent-1", primary, 0), agentAt("agent-2", fallback, 0)),
             twilioNumber(NUMBER, "agent-1", Optional.of("agent-2"), Optional.empty())));
 
@@ -280,7 +280,12 @@ class EdgeCallFlowsTest {
   }
 
   private EdgeUnderTest edge(List<String> trusted, String voicemailUri, RoutingTable table) {
-    EdgeUnderTest e = EdgeUnderTest.start(trusted, voicemailUri, table);
+    // generous: on a loaded test machine a slow SIPp agent must not look like one that never answers
+    return edge(trusted, voicemailUri, Duration.ofSeconds(5), table);
+  }
+
+  private EdgeUnderTest edge(List<String> trusted, String voicemailUri, Duration provisionalTimeout, RoutingTable table) {
+    EdgeUnderTest e = EdgeUnderTest.start(trusted, voicemailUri, provisionalTimeout, table);
     // the edge closes after the SIPp peers started before it, and before those started after it
     resources.add(e);
     return e;

@@ -9,6 +9,7 @@ import ai.oneinbox.edge.routing.Provider;
 import ai.oneinbox.edge.routing.RoutingTable;
 import ai.oneinbox.edge.routing.Snapshot;
 import ai.oneinbox.edge.sip.SipEdge;
+import ai.oneinbox.edge.sip.testing.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.List;
@@ -59,8 +60,10 @@ public final class EdgeForLoadTests {
     RoutingTable table = RoutingTable.empty();
     table.replace(snapshot.build());
 
+    // voicemail on a port nobody listens on: a call that fails over shows as a failed call, not as a
+    // second INVITE with the same Call-ID at the agent
     SipEdge edge = SipEdge.start(
-        EdgeUnderTest.config(port, List.of("127.0.0.0/8"), "sip:voicemail@127.0.0.1:" + agentPort), table,
+        EdgeUnderTest.config(port, List.of("127.0.0.0/8"), "sip:voicemail@127.0.0.1:" + FreePorts.next()), table,
         new SimpleMeterRegistry());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

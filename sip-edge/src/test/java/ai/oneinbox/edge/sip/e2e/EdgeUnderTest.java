@@ -29,19 +29,30 @@ final class EdgeUnderTest implements AutoCloseable {
 
   /** Test configuration: the file's defaults on 127.0.0.1:{port}, trusting {@code trustedCidrs}. */
   static SipEdgeConfig config(int port, List<String> trustedCidrs, String voicemailUri) {
+    return config(port, trustedCidrs, voicemailUri, SipEdgeConfig.defaults().failover().provisionalTimeout());
+  }
+
+  /** As above with the failover's provisional timeout ({@code sip.failover.provisional_timeout}). */
+  static SipEdgeConfig config(int port, List<String> trustedCidrs, String voicemailUri, Duration provisionalTimeout) {
     SipEdgeConfig d = SipEdgeConfig.defaults();
     SipEdgeConfig.Trunks trunks = new SipEdgeConfig.Trunks(trustedCidrs, d.trunks().twilioCidrs(),
         d.trunks().telnyxCidrs(), d.trunks().scannerUserAgents());
     return new SipEdgeConfig("127.0.0.1", port, "127.0.0.1", 1, d.tls(), d.limits(), d.timers(),
-        new SipEdgeConfig.Failover(Duration.ofSeconds(2), d.failover().finalStatuses()), voicemailUri,
+        new SipEdgeConfig.Failover(provisionalTimeout, d.failover().finalStatuses()), voicemailUri,
         d.drainRetryAfter(), trunks, d.health(), d.defaultRegion(), d.dataDir(),
         d.maxTransactions());
   }
 
+  /** With the file's provisional timeout (2 s). */
   static EdgeUnderTest start(List<String> trustedCidrs, String voicemailUri, RoutingTable table) {
+    return start(trustedCidrs, voicemailUri, SipEdgeConfig.defaults().failover().provisionalTimeout(), table);
+  }
+
+  static EdgeUnderTest start(List<String> trustedCidrs, String voicemailUri, Duration provisionalTimeout,
+      RoutingTable table) {
     int port = FreePorts.next();
     MeterRegistry registry = new SimpleMeterRegistry();
-    SipEdge edge = SipEdge.start(config(port, trustedCidrs, voicemailUri), table, registry);
+    SipEdge edge = SipEdge.start(config(port, trustedCidrs, voicemailUri, provisionalTimeout), table, registry);
     return new EdgeUnderTest(edge, new InetSocketAddress(FreePorts.LOOPBACK, port), registry);
   }
 
