@@ -12,7 +12,8 @@ import java.sql.Statement;
  * a mix of inbound routing), then times {@link RouteFeedFollower#start} (snapshot load until ready)
  * {@code runs} times, each into a new routing table.
  *
- * <p>Usage: {@code StartupHarness [n=1000000] [runs=3]}
+ * <p>Usage: {@code StartupHarness [n=1000000] [runs=3] [existing-database]} (an existing database filled
+ * by an earlier run with {@code keep} is reused as it is).
  */
 public final class StartupHarness {
 
@@ -21,11 +22,20 @@ public final class StartupHarness {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        String name = TestDatabases.create();
+        boolean reuse = args.length > 2 && !args[2].equals("keep");
+        boolean keep = args.length > 2;
+        String name = reuse ? args[2] : TestDatabases.create();
         Vertx vertx = Vertx.vertx();
         try (Database db = TestDatabases.start(name, Files.createTempDirectory("startup"))) {
             long fill = System.nanoTime();
             try (Connection c = db.openJdbc(); Statement st = c.createStatement()) {
+                var rs = st.executeQuery("select count(*) from numbers");
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    n = (int) rs.getLong(1);
+                }
+            }
+            if (!reuse) try (Connection c = db.openJdbc(); Statement st = c.createStatement()) {
                 st.execute("insert into agents (id, sip_uris) values ('a0', array['sip:a0@192.0.2.1']),"
                         + " ('a1', array['sip:a1@192.0.2.2']), ('a2', array['sip:a2@192.0.2.3'])");
                 // +1 (200..999) 555-xxxx style fictional numbers: 12-digit values from 1_200_000_0000 upward.
@@ -39,22 +49,30 @@ public final class StartupHarness {
                         + " '{\"id\":\"a0\",\"sip_uris\":[\"sip:a0@192.0.2.1\"],\"max_concurrent_calls\":0,\"enabled\":true}'::jsonb from head");
                 st.execute("vacuum analyze numbers");
             }
-            System.out.printf("filled %d numbers in %.1f s%n", n, (System.nanoTime() - fill) / 1e9);
+            System.out.printf("%s %d numbers in %.1f s%n", reuse ? "reused" : "filled", n, (System.nanoTime() - fill) / 1e9);
             for (int i = 0; i < runs; i++) {
                 RoutingTable table = RoutingTable.empty();
+                var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                long cpu0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 try (RouteFeedFollower follower = RouteFeedFollower.start(vertx, db, table)) {
                     long t1 = System.nanoTime();
+                    long cpu = os.getProcessCpuTime() - cpu0;
                     if (table.size() != n || table.number(E164.of(12000000000L + n)).isEmpty()) {
                         throw new IllegalStateException("table has " + table.size() + " numbers");
                     }
-                    System.out.printf("run %d: follower ready with %d numbers in %.2f s (heap used %d MB)%n", i + 1, table.size(),
-                            (t1 - t0) / 1e9, (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+                    System.out.printf("run %d: follower ready with %d numbers in %.2f s wall, %.2f s CPU of this process"
+                                    + " (load average %.1f, heap used %d MB)%n", i + 1, table.size(), (t1 - t0) / 1e9, cpu / 1e9,
+                            os.getSystemLoadAverage(), (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
                 }
             }
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
-            TestDatabases.drop(name);
+            if (!keep) {
+                TestDatabases.drop(name);
+            } else {
+                System.out.println("kept database " + name);
+            }
         }
     }
 }
