@@ -1,5 +1,7 @@
 package ai.oneinbox.edge.api;
 
+import ai.oneinbox.edge.api.provider.FakeTelnyx;
+import ai.oneinbox.edge.api.provider.FakeTwilio;
 import ai.oneinbox.edge.routing.RoutingTable;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,6 +36,9 @@ final class ApiFixture implements AutoCloseable {
     final ProvisioningApi api;
     final HttpClient http;
     final PrometheusMeterRegistry registry;
+    /** Local fakes of Twilio's and Telnyx's APIs for Path C checks (permissive unless a test says otherwise). */
+    final FakeTwilio twilio;
+    final FakeTelnyx telnyx;
 
     ApiFixture() {
         this(ApiConfig.defaults(Path.of("unused")).withMaxBodyBytes(65536));
@@ -51,8 +56,19 @@ final class ApiFixture implements AutoCloseable {
         table = RoutingTable.empty();
         follower = RouteFeedFollower.start(vertx, db, table);
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        twilio = new FakeTwilio();
+        twilio.permissive = true;
+        telnyx = new FakeTelnyx();
+        telnyx.permissive = true;
+        ProviderConfig provider = base.provider();
+        if (provider.twilio().baseUrl().isEmpty()) {
+            provider = provider.withTwilio(provider.twilio().withBaseUrl("http://127.0.0.1:" + twilio.port()));
+        }
+        if (provider.telnyx().baseUrl().isEmpty()) {
+            provider = provider.withTelnyx(provider.telnyx().withBaseUrl("http://127.0.0.1:" + telnyx.port() + "/v2"));
+        }
         ApiConfig config = new ApiConfig("127.0.0.1", 0, KEY, base.maxBodyBytes(), base.publicSipUri(), "",
-                DatabaseConfig.external(TestDatabases.url(dbName)), base.provider(), dataDir, "US");
+                DatabaseConfig.external(TestDatabases.url(dbName)), provider, dataDir, "US");
         api = ProvisioningApi.start(vertx, config, db, table, registry);
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -123,6 +139,8 @@ final class ApiFixture implements AutoCloseable {
             db.close();
             vertx.close().toCompletionStage().toCompletableFuture().join();
             TestDatabases.drop(dbName);
+            twilio.close();
+            telnyx.close();
         }
     }
 
