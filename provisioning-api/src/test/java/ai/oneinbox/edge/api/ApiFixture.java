@@ -2,6 +2,7 @@ package ai.oneinbox.edge.api;
 
 import ai.oneinbox.edge.api.provider.FakeTelnyx;
 import ai.oneinbox.edge.api.provider.FakeTwilio;
+import ai.oneinbox.edge.api.provider.RetryPolicy;
 import ai.oneinbox.edge.routing.RoutingTable;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -60,7 +61,9 @@ final class ApiFixture implements AutoCloseable {
         twilio.permissive = true;
         telnyx = new FakeTelnyx();
         telnyx.permissive = true;
-        ProviderConfig provider = base.provider();
+        // Retries without pauses: tests never wait on a backoff.
+        ProviderConfig provider = base.provider().withRetry(new RetryPolicy(3, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5)),
+                Duration.ZERO, base.provider().orderMaxPolls());
         if (provider.twilio().baseUrl().isEmpty()) {
             provider = provider.withTwilio(provider.twilio().withBaseUrl("http://127.0.0.1:" + twilio.port()));
         }

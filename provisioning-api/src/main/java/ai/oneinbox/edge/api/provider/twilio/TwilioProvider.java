@@ -191,7 +191,7 @@ public final class TwilioProvider implements NumberProvider {
                 }
             }
             // Twilio always presents the called number as +E.164 in the Request-URI of trunk calls.
-            return new Wiring(number, trunk, Optional.ofNullable(t.getDomainName()), origination, Optional.of("+e164"));
+            return new Wiring(number, trunk, Optional.ofNullable(t.getDomainName()).filter(d -> !d.isBlank()), origination, Optional.of("+e164"));
         }, this::classify);
     }
 
