@@ -40,6 +40,8 @@ final class ApiFixture implements AutoCloseable {
     /** Local fakes of Twilio's and Telnyx's APIs for Path C checks (permissive unless a test says otherwise). */
     final FakeTwilio twilio;
     final FakeTelnyx telnyx;
+    /** The configuration the API was started with (fakes' base URLs filled in). */
+    final ApiConfig config;
 
     ApiFixture() {
         this(ApiConfig.defaults(Path.of("unused")).withMaxBodyBytes(65536));
@@ -70,7 +72,7 @@ final class ApiFixture implements AutoCloseable {
         if (provider.telnyx().baseUrl().isEmpty()) {
             provider = provider.withTelnyx(provider.telnyx().withBaseUrl("http://127.0.0.1:" + telnyx.port() + "/v2"));
         }
-        ApiConfig config = new ApiConfig("127.0.0.1", 0, KEY, base.maxBodyBytes(), base.publicSipUri(), "",
+        config = new ApiConfig("127.0.0.1", 0, KEY, base.maxBodyBytes(), base.publicSipUri(), "",
                 DatabaseConfig.external(TestDatabases.url(dbName)), provider, dataDir, "US");
         api = ProvisioningApi.start(vertx, config, db, table, registry);
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

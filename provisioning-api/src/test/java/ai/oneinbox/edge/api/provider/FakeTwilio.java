@@ -53,6 +53,10 @@ public final class FakeTwilio extends FakeHttp {
     public volatile boolean permissive;
     public volatile String permissiveOrigination = "sip:voice.oneinbox.ai:5060";
     public volatile int pageSize = 2;
+    /** The next purchases lose a race: another account buys the number first. */
+    public volatile int raceNext;
+    /** Releases fail with a 500 (a provider outage while undoing a purchase). */
+    public volatile boolean failDeletes;
 
     public synchronized void account(String sid, String token) {
         accounts.put(sid, token);
@@ -131,6 +135,9 @@ public final class FakeTwilio extends FakeHttp {
             return call.method().equals("POST") ? buy(call, account) : listIncoming(call, account);
         }
         if (seg.length == 6 && seg[4].equals("IncomingPhoneNumbers") && call.method().equals("DELETE")) {
+            if (failDeletes) {
+                return error(500, 20500, "Internal Server Error");
+            }
             String pn = seg[5].replace(".json", "");
             boolean removed = owned.values().removeIf(i -> i.sid.equals(pn) && i.accountSid.equals(account));
             return removed ? new Answer(204, "", Map.of()) : error(404, 20404, "The requested resource was not found");
@@ -163,6 +170,10 @@ public final class FakeTwilio extends FakeHttp {
     private Answer buy(Call call, String account) {
         String number = call.form().getOrDefault("PhoneNumber", "");
         boolean forSale = available.stream().anyMatch(a -> a.number().equals(number));
+        if (forSale && !owned.containsKey(number) && raceNext > 0) {
+            raceNext--;
+            own("AC" + "e".repeat(32), number, null);
+        }
         if (!forSale || owned.containsKey(number)) {
             return error(400, 21422, "PhoneNumber requested is not available");
         }

@@ -172,4 +172,16 @@ class TelnyxProviderTest {
         assertFalse(fake.owned.containsKey("+14155550800"));
         await(provider().release(n("+14155550800")));
     }
+
+    @Test
+    void aProviderThatNeverAnswersIsA504AfterBoundedAttempts() {
+        try (var silent = new ai.oneinbox.edge.api.provider.SilentServer()) {
+            ProviderCalls quick = new ProviderCalls(vertx, new RetryPolicy(2, Duration.ZERO, Duration.ZERO, Duration.ofMillis(300)), sleeper);
+            TelnyxProvider hanging = new TelnyxProvider(KEY, "http://127.0.0.1:" + silent.port() + "/v2", Optional.empty(), false, quick,
+                    Duration.ZERO, 1);
+            ProviderException e = failure(hanging.listOwned());
+            assertEquals(504, e.status());
+            assertFalse(e.getMessage().contains(KEY));
+        }
+    }
 }

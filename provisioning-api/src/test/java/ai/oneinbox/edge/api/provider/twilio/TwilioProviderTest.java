@@ -186,4 +186,15 @@ class TwilioProviderTest {
         assertFalse(fake.owned.containsKey("+14155550500"));
         await(provider(TOKEN, false).release(n("+14155550500")));
     }
+
+    @Test
+    void aProviderThatNeverAnswersIsA504AfterBoundedAttempts() {
+        try (var silent = new ai.oneinbox.edge.api.provider.SilentServer()) {
+            ProviderCalls quick = new ProviderCalls(vertx, new RetryPolicy(2, Duration.ZERO, Duration.ZERO, Duration.ofMillis(300)), sleeper);
+            TwilioProvider hanging = new TwilioProvider(SID, TOKEN, "http://127.0.0.1:" + silent.port(), Optional.empty(), false, quick);
+            ProviderException e = failure(hanging.verifyCredentials());
+            assertEquals(504, e.status());
+            assertEquals(2, silent.accepted());
+        }
+    }
 }
