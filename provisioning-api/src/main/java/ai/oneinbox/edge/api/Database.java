@@ -146,7 +146,9 @@ public final class Database implements AutoCloseable {
 
     /** A copy of the connection options for vertx-pg-client. */
     public PgConnectOptions connectOptions() {
-        return new PgConnectOptions(options);
+        // Cached prepared statements: one round trip per query instead of parse/describe every time.
+        return new PgConnectOptions(options)
+                .setCachePreparedStatements(true);
     }
 
     public boolean isEmbedded() {
@@ -160,7 +162,9 @@ public final class Database implements AutoCloseable {
 
     Pool pool(Vertx vertx, int size) {
         return PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(size))
+                .with(new PoolOptions().setMaxSize(size)
+                        // A request waits at most this long for a connection, then answers 503.
+                        .setConnectionTimeout(5).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
                 .connectingTo(connectOptions())
                 .using(vertx)
                 .build();

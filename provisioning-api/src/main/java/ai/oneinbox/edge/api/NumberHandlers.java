@@ -189,8 +189,7 @@ final class NumberHandlers {
     private Future<Reply> wire(E164 number, String agentId, Optional<InboundRouting> inbound, String intentId,
                                Idempotency.Claim claim) {
         NumberRoute route = new NumberRoute(number, agentId, inbound, Ownership.of(provider.kind()));
-        return pool.withTransaction(tx -> requireAgents(tx, agentId, inbound)
-                        .compose(ok -> NumberRepository.insert(tx, route))
+        return pool.withTransaction(tx -> NumberRepository.insert(tx, route)
                         .compose(record -> FeedWriter.numberUpserted(tx, route).map(record))
                         .compose(record -> tx.preparedQuery("update purchase_intents set status = 'completed', updated_at = now() where id = $1")
                                 .execute(Tuple.of(intentId)).map(record))
@@ -346,8 +345,7 @@ final class NumberHandlers {
                             NumberRoute old = found.orElseThrow(() -> ApiProblem.notFound("no number " + number)).route();
                             NumberRoute next = new NumberRoute(number, agentId.orElse(old.agentId()),
                                     inboundGiven ? inbound : old.inboundRouting(), old.ownership());
-                            return requireAgents(tx, next.agentId(), next.inboundRouting())
-                                    .compose(ok -> NumberRepository.update(tx, next))
+                            return NumberRepository.update(tx, next)
                                     .compose(record -> FeedWriter.numberUpserted(tx, next).map(record));
                         }))
                 .onSuccess(record -> Reply.ok(Json.number(record)).send(ctx))

@@ -81,7 +81,26 @@ final class NumberRepository {
                 .map(rows -> map(rows.iterator().next()))
                 .recover(e -> Future.failedFuture(isUniqueViolation(e)
                         ? ApiProblem.conflict(route.number() + " is already registered")
-                        : e));
+                        : missingReference(e, route)));
+    }
+
+    /**
+     * A foreign-key failure as the 400 naming the field: the constraint check is the existence check of
+     * the agents a route names (and it locks them until commit), so no separate query is needed.
+     */
+    static Throwable missingReference(Throwable e, NumberRoute route) {
+        if (!(e instanceof PgException pg) || !"23503".equals(pg.getSqlState()) || pg.getConstraint() == null) {
+            return e;
+        }
+        Optional<InboundRouting> in = route.inboundRouting();
+        return switch (pg.getConstraint()) {
+            case "numbers_agent_id_fkey" -> ApiProblem.invalid("agent_id", "no agent '" + route.agentId() + "'");
+            case "numbers_inbound_agent_id_fkey" -> ApiProblem.invalid("inbound_routing.agent_id",
+                    "no agent '" + in.flatMap(InboundRouting::agentId).orElse("") + "'");
+            case "numbers_inbound_fallback_agent_id_fkey" -> ApiProblem.invalid("inbound_routing.fallback.agent_id",
+                    "no agent '" + in.flatMap(InboundRouting::fallbackAgentId).orElse("") + "'");
+            default -> e;
+        };
     }
 
     static Future<NumberRecord> update(SqlClient tx, NumberRoute route) {
@@ -90,7 +109,8 @@ final class NumberRepository {
                         + " integration_id = $8, trunk_id = $9, binding = $10, sip_trunk = $11, phone_number = $12,"
                         + " updated_at = now() where e164 = $1" + RETURNING)
                 .execute(values(route))
-                .map(rows -> map(rows.iterator().next()));
+                .map(rows -> map(rows.iterator().next()))
+                .recover(e -> Future.failedFuture(missingReference(e, route)));
     }
 
     static Future<Optional<NumberRecord>> delete(SqlClient tx, E164 number) {

@@ -104,6 +104,10 @@ public final class ProvisioningApi implements AutoCloseable {
                                  PrometheusMeterRegistry prometheus, Availability availability, ApiKeys keys,
                                  SecretBox secrets, NumberProvider provider, ByoChecks byo) {
         Router router = Router.router(vertx);
+        io.micrometer.core.instrument.Gauge.builder("edge.routing.table.version", table, RoutingTable::version)
+                .description("Route-change feed version applied to this node's routing table").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("edge.routing.table.numbers", table, RoutingTable::size)
+                .description("Numbers in this node's routing table").register(registry);
         Problems problems = new Problems(config.maxBodyBytes());
         Buffer openapi = openApiDocument();
         router.route().handler(ctx -> observe(ctx, registry));

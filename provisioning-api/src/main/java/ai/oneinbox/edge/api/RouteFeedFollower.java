@@ -14,7 +14,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,7 @@ public final class RouteFeedFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RouteFeedFollower.class);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     static final int BATCH = 5_000;
-    private static final int SNAPSHOT_FETCH = 20_000;
+    private static final int SNAPSHOT_FETCH = 10_000;
 
     private final Vertx vertx;
     private final Database db;
@@ -230,14 +231,12 @@ public final class RouteFeedFollower implements AutoCloseable {
                         builder.trunk(SnapshotRows.trunk(rs));
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("select " + NumberRepository.COLUMNS + " from numbers")) {
-                    ps.setFetchSize(SNAPSHOT_FETCH);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        SnapshotRows.Numbers numbers = new SnapshotRows.Numbers();
-                        while (rs.next()) {
-                            builder.number(numbers.route(rs));
-                        }
-                    }
+                CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI()
+                        .copyOut("copy (select " + NumberRepository.COLUMNS + " from numbers) to stdout");
+                SnapshotRows.Numbers numbers = new SnapshotRows.Numbers();
+                byte[] row;
+                while ((row = copy.readFromCopy()) != null) {
+                    builder.number(numbers.route(row));
                 }
                 c.commit();
                 return builder.build();

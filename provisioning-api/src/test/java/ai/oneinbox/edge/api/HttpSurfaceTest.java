@@ -99,6 +99,7 @@ class HttpSurfaceTest {
         assertEquals(200, metrics.status());
         assertTrue(metrics.body().contains("edge_api_requests_seconds_count{method=\"GET\",resource=\"/v1/agents\",status=\"200\"}"),
                 metrics.body());
+        assertTrue(metrics.body().contains("edge_routing_table_version "), metrics.body());
     }
 
     @Test

@@ -120,11 +120,19 @@ class RouteFeedFollowerTest {
 
     @Test
     void startLoadsEverythingAtTheStoreVersion() {
+        String message = "Line one\nTab\there, a backslash \\ and \\N, ünïcödé ☎";
+        String number = node.post("/v1/phone-numbers", new JsonObject().put("agent_id", "a1")
+                .put("inbound_routing", new JsonObject().put("agent_id", "a2").put("voicemail_message", message)))
+                .json().getString("phone_number");
         RoutingTable table = RoutingTable.empty();
         try (RouteFeedFollower follower = RouteFeedFollower.start(node.vertx, node.db, table, HOUR)) {
             assertEquals(storeVersion(), table.version());
             assertEquals(node.table.size(), table.size());
             assertTrue(table.agent("a1").isPresent());
+            var route = table.number(E164.of(Long.parseLong(number.substring(1)))).orElseThrow();
+            assertEquals(message, route.inboundRouting().orElseThrow().voicemailMessage().orElseThrow(),
+                    "COPY text escapes decoded");
+            assertEquals("a2", route.inboundAgentId());
         }
     }
 }

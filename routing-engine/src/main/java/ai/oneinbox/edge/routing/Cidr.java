@@ -113,6 +113,14 @@ public final class Cidr {
     return !ipv6 && ((address & 0xFFFF_FFFFL) & maskLo) == lo;
   }
 
+  long ipv4Network() {
+    return lo;
+  }
+
+  long ipv4Mask() {
+    return maskLo;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Cidr c && c.ipv6 == ipv6 && c.hi == hi && c.lo == lo

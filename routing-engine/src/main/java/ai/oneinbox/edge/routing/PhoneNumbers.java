@@ -96,21 +96,28 @@ final class PhoneNumbers {
       return new InvalidNumberException(Kind.NO_USER_PART,
           quote(text) + " has no user part (no number before '@')");
     }
+    int from = Math.max(0, E164.schemeEnd(text, 0, text.length()));
     int colon = text.indexOf(':');
-    if (colon > 0 && isScheme(text, colon)) {
+    if (from == 0 && colon > 0 && isScheme(text, colon)) {
       return new InvalidNumberException(Kind.UNSUPPORTED_SCHEME, "scheme "
           + quote(text.substring(0, colon)) + " is not sip, sips or tel");
     }
-    for (int i = 0; i < text.length(); i++) {
+    int at = text.indexOf('@', from);
+    int end = at >= 0 ? at : text.length();
+    int params = text.indexOf(';', from);
+    if (params >= 0 && params < end) {
+      end = params;
+    }
+    for (int i = from; i < end; i++) {
       char c = text.charAt(i);
-      if (!(c >= '0' && c <= '9') && "+-.() ;=@:%".indexOf(c) < 0) {
+      if (!(c >= '0' && c <= '9') && "+-.() %".indexOf(c) < 0) {
         return new InvalidNumberException(Kind.INVALID_CHARACTER,
             "character '" + c + "' at index " + i + " of " + quote(text)
                 + " is neither a digit nor a visual separator");
       }
     }
     return new InvalidNumberException(Kind.INVALID_CHARACTER,
-        quote(text) + " has a '+' or separator out of place");
+        quote(text) + " has a '+' or '%' out of place");
   }
 
   private static boolean isScheme(String text, int colon) {

@@ -8,7 +8,10 @@ import java.util.Optional;
  * The agents' table slots are resolved here once, so a decision never hashes an agent id.
  */
 final class RouteShape {
-  final Key key;
+  // The route's own fields, held directly: one object to read per decision, not two.
+  final String agentId;
+  final Optional<InboundRouting> inboundRouting;
+  final Ownership ownership;
   final boolean inbound;
   final String inboundAgentId;
   final boolean inboundFromRouting;
@@ -25,7 +28,9 @@ final class RouteShape {
   }
 
   RouteShape(Key key, int inboundSlot, int fallbackSlot) {
-    this.key = key;
+    this.agentId = key.agentId();
+    this.inboundRouting = key.inboundRouting();
+    this.ownership = key.ownership();
     InboundRouting routing = key.inboundRouting().orElse(null);
     this.inbound = routing != null;
     this.inboundFromRouting = routing != null && routing.agentId().isPresent();
@@ -36,7 +41,11 @@ final class RouteShape {
     this.voicemailMessage = routing == null ? null : routing.voicemailMessage().orElse(null);
   }
 
+  Key key() {
+    return new Key(agentId, inboundRouting, ownership);
+  }
+
   NumberRoute route(E164 number) {
-    return new NumberRoute(number, key.agentId(), key.inboundRouting(), key.ownership());
+    return new NumberRoute(number, agentId, inboundRouting, ownership);
   }
 }

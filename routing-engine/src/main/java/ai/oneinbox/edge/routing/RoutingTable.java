@@ -77,12 +77,14 @@ public final class RoutingTable {
    * {@link ApplyResult.AlreadyApplied} for the last change.
    */
   public synchronized ApplyResult applyAll(List<? extends RouteChange> changes) {
+    for (RouteChange change : changes) {
+      Objects.requireNonNull(change, "change"); // before anything is applied: all or nothing here
+    }
     State current = state;
     long version = current.version;
     ApplyResult result = null;
     boolean began = false;
     for (RouteChange change : changes) {
-      Objects.requireNonNull(change, "change");
       if (change.version() <= version) {
         if (result == null || result instanceof ApplyResult.AlreadyApplied) {
           result = new ApplyResult.AlreadyApplied(change.version(), version);
@@ -115,11 +117,28 @@ public final class RoutingTable {
     state = next;
   }
 
+  /** Distinct route shapes in use (for tests and the memory benchmark). */
+  synchronized int shapeCount() {
+    return writer.shapeCount();
+  }
+
   /** The number's route, if the number is in the table. */
   public Optional<NumberRoute> number(E164 number) {
     State s = state;
     long shape = s.lookup(number.value());
     return shape < 0 ? Optional.empty() : Optional.of(s.shape(shape).route(number));
+  }
+
+  /** The shape id of E.164 digits {@code number}, or -1: the first step of every lookup. */
+  long lookup(long number) {
+    return state.lookup(number);
+  }
+
+  /** The shared route entry of E.164 digits {@code number}, or null: what a map of routes holds. */
+  RouteShape routeEntry(long number) {
+    State s = state;
+    long id = s.lookup(number);
+    return id < 0 ? null : s.shape(id);
   }
 
   /** Whether the number is in the table. */

@@ -23,6 +23,9 @@ final class TableWriter {
   private int freeCount;
   private final ConcurrentHashMap<String, Integer> agentSlots;
   private int agentHigh;
+  // One String instance per agent id for all shapes: decisions then touch a few thousand strings,
+  // which stay in cache, not one per shape.
+  private final HashMap<String, String> canonicalIds;
 
   // The mutation in progress.
   private final Set<Object> owned = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -34,12 +37,13 @@ final class TableWriter {
   private boolean trunksOwned;
 
   TableWriter() {
-    this(new HashMap<>(), new int[64], 0, new int[16], 0, new ConcurrentHashMap<>(), 0);
+    this(new HashMap<>(), new int[64], 0, new int[16], 0, new ConcurrentHashMap<>(), 0,
+        new HashMap<>());
   }
 
   private TableWriter(HashMap<RouteShape.Key, Integer> shapeIds, int[] shapeRefs, int shapeHigh,
       int[] freeShapes, int freeCount, ConcurrentHashMap<String, Integer> agentSlots,
-      int agentHigh) {
+      int agentHigh, HashMap<String, String> canonicalIds) {
     this.shapeIds = shapeIds;
     this.shapeRefs = shapeRefs;
     this.shapeHigh = shapeHigh;
@@ -47,12 +51,14 @@ final class TableWriter {
     this.freeCount = freeCount;
     this.agentSlots = agentSlots;
     this.agentHigh = agentHigh;
+    this.canonicalIds = canonicalIds;
   }
 
   /** An independent writer with the same books, for a table that adopts a snapshot. */
   TableWriter copy() {
     return new TableWriter(new HashMap<>(shapeIds), shapeRefs.clone(), shapeHigh,
-        freeShapes.clone(), freeCount, new ConcurrentHashMap<>(agentSlots), agentHigh);
+        freeShapes.clone(), freeCount, new ConcurrentHashMap<>(agentSlots), agentHigh,
+        new HashMap<>(canonicalIds));
   }
 
   /** The empty state, version 0, of this writer. */
@@ -164,6 +170,8 @@ final class TableWriter {
       shapeRefs[existing]++;
       return existing;
     }
+    String agentId = canonicalIds.computeIfAbsent(key.agentId(), id -> id);
+    key = new RouteShape.Key(agentId, key.inboundRouting(), key.ownership());
     int id = freeCount > 0 ? freeShapes[--freeCount] : shapeHigh++;
     if (id >= shapeRefs.length) {
       shapeRefs = Arrays.copyOf(shapeRefs, shapeRefs.length * 2);
@@ -184,7 +192,7 @@ final class TableWriter {
       return;
     }
     RouteShape shape = (RouteShape) shapes[i >>> State.CHUNK_BITS][i & (State.CHUNK - 1)];
-    shapeIds.remove(shape.key);
+    shapeIds.remove(shape.key());
     shapes = setChunked(shapes, i, null);
     if (freeCount == freeShapes.length) {
       freeShapes = Arrays.copyOf(freeShapes, freeCount * 2);

@@ -1,0 +1,184 @@
+package ai.oneinbox.edge.sip;
+
+import ai.oneinbox.edge.routing.RoutingTable;
+import ai.oneinbox.edge.sip.proxy.LocalIdentity;
+import ai.oneinbox.edge.sip.proxy.ProxyCore;
+import ai.oneinbox.edge.sip.transaction.EventLoopScheduler;
+import ai.oneinbox.edge.sip.transaction.TimerScheduler;
+import ai.oneinbox.edge.sip.transport.InboundSource;
+import ai.oneinbox.edge.sip.message.SipMessage;
+import ai.oneinbox.edge.sip.transport.SipMessageHandler;
+import ai.oneinbox.edge.sip.transport.SipTransports;
+import ai.oneinbox.edge.sip.transport.TransportKind;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SIP edge: the transports (UDP, TCP, TLS) and the proxy core behind them, started together.
+ *
+ * <pre>{@code
+ * SipEdge edge = SipEdge.start(config, table, registry);   // bound and ready when it returns
+ * ...
+ * edge.drain();   // on SIGTERM: OPTIONS and new INVITEs get 503 + Retry-After, calls in flight finish
+ * edge.close();   // unbind, stop the threads
+ * }</pre>
+ *
+ * <p>Threads: the transports' event loops read and write sockets; the proxy's own event loops (one per
+ * core, named {@code sip-proxy-N}) run the transactions, each call on one of them by its Call-ID.
+ */
+public final class SipEdge implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
+
+  private final SipTransports transports;
+  private final DefaultEventLoopGroup workers;
+  private final ProxyCore core;
+
+  private SipEdge(SipTransports transports, DefaultEventLoopGroup workers, ProxyCore core) {
+    this.transports = transports;
+    this.workers = workers;
+    this.core = core;
+  }
+
+  /** Binds the listeners and starts the proxy; returns when both are ready. */
+  public static SipEdge start(SipEdgeConfig config, RoutingTable table, MeterRegistry registry) {
+    int threads = Runtime.getRuntime().availableProcessors();
+    DefaultEventLoopGroup workers = new DefaultEventLoopGroup(threads, new DefaultThreadFactory("sip-proxy"));
+    Deferred handler = new Deferred();
+    SipTransports transports;
+    try {
+      transports = SipTransports.start(config.transportConfig(), handler);
+    } catch (InterruptedException e) {
+      workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while binding the SIP listeners", e);
+    } catch (RuntimeException e) {
+      workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw e;
+    }
+    List<TimerScheduler> schedulers = new ArrayList<>(threads);
+    for (EventExecutor executor : workers) {
+      schedulers.add(new EventLoopScheduler(executor));
+    }
+    LocalIdentity identity = identity(config, transports);
+    ProxyCore core = new ProxyCore(config, table, registry, transports, identity, schedulers,
+        PooledByteBufAllocator.DEFAULT, System::nanoTime);
+    handler.core = core;
+    long intervalNanos = config.health().interval().toNanos();
+    workers.next().scheduleAtFixedRate(core::probeAgents, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+    workers.next().scheduleAtFixedRate(() -> core.agentCalls().expire(), 1, 1, TimeUnit.MINUTES);
+    LOG.info("SIP edge ready on {} as {}", transports.boundAddresses(), identity.host());
+    return new SipEdge(transports, workers, core);
+  }
+
+  /** OPTIONS → 503 + Retry-After, new INVITEs → 503; transactions in flight finish. */
+  public void drain() {
+    core.drain();
+  }
+
+  /** Unbinds the listeners and stops the proxy's threads. */
+  @Override
+  public void close() {
+    transports.close();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  public List<InetSocketAddress> boundAddresses() {
+    return transports.boundAddresses();
+  }
+
+  /** Live transactions, for tests and the launcher's health endpoint. */
+  public int transactionsInFlight() {
+    return core.transactionsInFlight();
+  }
+
+  private static LocalIdentity identity(SipEdgeConfig config, SipTransports transports) {
+    Map<TransportKind, Integer> ports = new EnumMap<>(TransportKind.class);
+    for (TransportKind kind : TransportKind.values()) {
+      transports.localAddress(kind).ifPresent(a -> ports.put(kind, a.getPort()));
+    }
+    Set<String> aliases = new HashSet<>();
+    for (InetSocketAddress bound : transports.boundAddresses()) {
+      aliases.add(bound.getAddress().getHostAddress());
+    }
+    boolean wildcard = isWildcard(config.host());
+    if (wildcard) {
+      aliases.addAll(localAddresses());
+    }
+    String host = config.advertisedHost();
+    if (host.isEmpty()) {
+      host = wildcard ? firstNonLoopback().orElse("127.0.0.1") : config.host();
+    }
+    if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    aliases.add(config.host());
+    return new LocalIdentity(host, ports, aliases);
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+  }
+
+  private static Set<String> localAddresses() {
+    Set<String> result = new HashSet<>();
+    try {
+      for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+          result.add(a.getHostAddress().replaceAll("%.*$", ""));
+        }
+      }
+    } catch (SocketException e) {
+      LOG.warn("could not list the network interfaces; only the bound addresses mean this edge", e);
+    }
+    return result;
+  }
+
+  private static java.util.Optional<String> firstNonLoopback() {
+    try {
+      for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!nif.isUp() || nif.isLoopback()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+          if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+            return java.util.Optional.of(a.getHostAddress());
+          }
+        }
+      }
+    } catch (SocketException e) {
+      LOG.warn("could not list the network interfaces to pick an advertised host", e);
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** The transports need a handler before the proxy (which needs their ports) exists. */
+  private static final class Deferred implements SipMessageHandler {
+    volatile ProxyCore core;
+
+    @Override
+    public void onMessage(SipMessage message, InboundSource source) {
+      ProxyCore c = core;
+      if (c != null) {
+        c.onMessage(message, source);
+      }
+    }
+  }
+}

@@ -1,0 +1,576 @@
+package ai.oneinbox.edge.sip.proxy;
+
+import ai.oneinbox.edge.routing.RoutingTable;
+import ai.oneinbox.edge.sip.SipEdgeConfig;
+import ai.oneinbox.edge.sip.agent.AgentAvailability;
+import ai.oneinbox.edge.sip.agent.AgentCalls;
+import ai.oneinbox.edge.sip.agent.EndpointHealth;
+import ai.oneinbox.edge.sip.message.NameAddr;
+import ai.oneinbox.edge.sip.message.SipMessage;
+import ai.oneinbox.edge.sip.message.SipMessageEditor;
+import ai.oneinbox.edge.sip.message.SipRequest;
+import ai.oneinbox.edge.sip.message.SipResponse;
+import ai.oneinbox.edge.sip.message.Via;
+import ai.oneinbox.edge.sip.transaction.NonInviteClientTransaction;
+import ai.oneinbox.edge.sip.transaction.NonInviteServerTransaction;
+import ai.oneinbox.edge.sip.transaction.ServerTransactionUser;
+import ai.oneinbox.edge.sip.transaction.ClientTransactionUser;
+import ai.oneinbox.edge.sip.transaction.TimerScheduler;
+import ai.oneinbox.edge.sip.transaction.TransactionKey;
+import ai.oneinbox.edge.sip.transaction.TransactionTable;
+import ai.oneinbox.edge.sip.transport.InboundSource;
+import ai.oneinbox.edge.sip.transport.SipMessageHandler;
+import ai.oneinbox.edge.sip.transport.Transport;
+import ai.oneinbox.edge.sip.transport.TransportKind;
+import ai.oneinbox.edge.sip.trunk.AuthResult;
+import ai.oneinbox.edge.sip.trunk.TrunkAuthenticator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RFC 3261 §16 transaction-stateful proxy: the handler the transports deliver every message to.
+ *
+ * <p><b>Threading.</b> Every message is handed to one of the {@code shards} chosen by its Call-ID, so all
+ * messages of a call — the INVITE, its retransmissions, the CANCEL, the agents' responses, the BYE — and all
+ * of its timers run on one thread: transactions and calls need no locks. The transaction tables are per
+ * shard.
+ *
+ * <p><b>What it does with a request</b> (in this order): RFC 3581 {@code received}/{@code rport} on the
+ * top Via; a branch without the magic cookie → 400; ACK → the INVITE server transaction (non-2xx: absorbed)
+ * or forwarded end to end (2xx); CANCEL → 200 and the call is cancelled, or 481; a retransmission → its
+ * transaction re-sends the last response; Max-Forwards 0 → 483 (OPTIONS to us answered); loop → 482;
+ * Proxy-Require → 420; in-dialog (To tag, our Route on top) → relayed by loose routing; out of dialog:
+ * INVITE → trunk check, routing, failover ({@link InviteCall}); OPTIONS → 200 (503 while draining);
+ * REGISTER and other known methods → 405; BYE → 481; unknown → 501.
+ */
+public final class ProxyCore implements SipMessageHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyCore.class);
+
+  static final String ALLOW = "INVITE, ACK, CANCEL, OPTIONS, BYE, UPDATE, INFO, PRACK";
+  /** Methods RFC 3261 and its extensions define: out of a dialog we answer these 405, others 501. */
+  private static final Set<String> KNOWN_METHODS = Set.of("INVITE", "ACK", "CANCEL", "OPTIONS", "BYE",
+      "REGISTER", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "INFO", "UPDATE", "PRACK", "PUBLISH");
+
+  final SipEdgeConfig config;
+  final RoutingTable table;
+  final Transport transport;
+  final LocalIdentity identity;
+  final ByteBufAllocator alloc;
+  final LongSupplier nanoTime;
+  final TrunkAuthenticator trunks;
+  final EndpointHealth health;
+  final AgentCalls agentCalls;
+  final AgentAvailability availability;
+  final ProxyMetrics metrics;
+  final HealthProber prober;
+  private final Shard[] shards;
+  private volatile boolean draining;
+
+  /** Per-thread state: the scheduler all of a shard's work runs on, and its transaction tables. */
+  static final class Shard {
+    final TimerScheduler scheduler;
+    final TransactionTable<ServerSide> servers;
+    final TransactionTable<ClientSide> clients;
+
+    Shard(TimerScheduler scheduler, int maxTransactions) {
+      this.scheduler = scheduler;
+      this.servers = new TransactionTable<>(maxTransactions);
+      this.clients = new TransactionTable<>(maxTransactions);
+    }
+  }
+
+  /** A server transaction's owner, as the table finds it for retransmissions, ACK and CANCEL. */
+  interface ServerSide {
+    void retransmission();
+
+    default void ack() {}
+
+    /** A CANCEL for this INVITE arrived (answered 200 already). */
+    default void cancel() {}
+  }
+
+  /** A client transaction's owner, as the table finds it for responses. */
+  interface ClientSide {
+    void response(SipResponse response);
+  }
+
+  public ProxyCore(SipEdgeConfig config, RoutingTable table, MeterRegistry registry, Transport transport,
+      LocalIdentity identity, List<? extends TimerScheduler> schedulers, ByteBufAllocator alloc,
+      LongSupplier nanoTime) {
+    this.config = config;
+    this.table = table;
+    this.transport = transport;
+    this.identity = identity;
+    this.alloc = alloc;
+    this.nanoTime = nanoTime;
+    this.trunks = new TrunkAuthenticator(config.trunks());
+    this.health = new EndpointHealth(config.health().downAfter(), config.health().upAfter());
+    this.agentCalls = new AgentCalls(config.maxTransactions(), AgentCalls.SESSION_BOUND, nanoTime);
+    this.availability = new AgentAvailability(health, agentCalls);
+    this.shards = new Shard[schedulers.size()];
+    int perShard = Math.max(16, config.maxTransactions() / schedulers.size());
+    for (int i = 0; i < shards.length; i++) {
+      shards[i] = new Shard(schedulers.get(i), perShard);
+    }
+    this.metrics = new ProxyMetrics(registry, this::transactionsInFlight);
+    this.prober = new HealthProber(this);
+  }
+
+  /** One round of OPTIONS probes of the agent endpoints this node sends calls to. */
+  public void probeAgents() {
+    prober.probeAll();
+  }
+
+  public int transactionsInFlight() {
+    int n = 0;
+    for (Shard s : shards) {
+      n += s.servers.size() + s.clients.size();
+    }
+    return n;
+  }
+
+  public void drain() {
+    draining = true;
+  }
+
+  public boolean isDraining() {
+    return draining;
+  }
+
+  public EndpointHealth health() {
+    return health;
+  }
+
+  public AgentCalls agentCalls() {
+    return agentCalls;
+  }
+
+  Shard shardFor(String callId) {
+    return shards[Math.floorMod(callId.hashCode(), shards.length)];
+  }
+
+  @Override
+  public void onMessage(SipMessage message, InboundSource source) {
+    Shard shard = shardFor(message.callId());
+    message.retain();
+    shard.scheduler.execute(() -> {
+      try {
+        if (message instanceof SipRequest request) {
+          onRequest(shard, request, source);
+        } else {
+          onResponse(shard, (SipResponse) message);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("dropped a {} after an internal error (Call-ID {})",
+            message.isRequest() ? ((SipRequest) message).method() : "response", message.callId(), e);
+      } finally {
+        message.release();
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------- requests
+
+  private void onRequest(Shard shard, SipRequest request, InboundSource source) {
+    Via top = request.topVia();
+    String method = request.method();
+    if (!top.hasRfc3261Branch()) {
+      if (!request.isMethod("ACK")) {
+        metrics.rejected(ProxyMetrics.Rejected.MALFORMED);
+        answerStateless(request, source, 400, "Bad Request (Via branch without z9hG4bK)");
+      }
+      return;
+    }
+    String branch = top.branch().orElse("");
+    if (request.isMethod("ACK")) {
+      Optional<ServerSide> invite = shard.servers.find(new TransactionKey(branch, top.sentBy(), "INVITE"));
+      if (invite.isPresent()) {
+        invite.get().ack();
+      } else {
+        forwardAck(request, source);
+      }
+      return;
+    }
+    TransactionKey key = new TransactionKey(branch, top.sentBy(), method);
+    Optional<ServerSide> existing = shard.servers.find(key);
+    if (existing.isPresent()) {
+      existing.get().retransmission();
+      return;
+    }
+    if (request.isMethod("CANCEL")) {
+      onCancel(shard, request, source, key);
+      return;
+    }
+    if (request.maxForwards().orElse(70) <= 0) {
+      if (request.isMethod("OPTIONS") && addressedToUs(request)) {
+        answerOptions(request, source);
+      } else {
+        answerStateless(request, source, 483, "Too Many Hops");
+      }
+      return;
+    }
+    if (isLoop(request)) {
+      answerStateless(request, source, 482, "Loop Detected");
+      return;
+    }
+    List<String> proxyRequire = request.proxyRequire();
+    if (!proxyRequire.isEmpty()) {
+      answer(request, source, request.response(420, "Bad Extension")
+          .header("Unsupported", String.join(", ", proxyRequire)).encode(alloc));
+      return;
+    }
+    boolean routedByUs = !request.routes().isEmpty() && identity.isUs(request.routes().get(0).uri());
+    if (request.to().tag().isPresent()) {
+      if (!routedByUs) {
+        answerStateless(request, source, 481, "Call/Transaction Does Not Exist");
+        return;
+      }
+      if (request.isMethod("BYE")) {
+        agentCalls.bye(request.callId());
+      }
+      if (request.isMethod("INVITE")) {
+        InviteCall.reInvite(this, shard, request, source, key);
+      } else {
+        relayNonInvite(shard, request, source, key);
+      }
+      return;
+    }
+    switch (method) {
+      case "INVITE" -> InviteCall.initial(this, shard, request, source, key);
+      case "OPTIONS" -> onOutOfDialogOptions(request, source);
+      case "BYE" -> answerStateless(request, source, 481, "Call/Transaction Does Not Exist");
+      default -> onOtherOutOfDialog(request, source, method);
+    }
+  }
+
+  private void onOutOfDialogOptions(SipRequest request, InboundSource source) {
+    AuthResult auth = checkSource(request, source);
+    if (auth instanceof AuthResult.Drop) {
+      return;
+    }
+    answerOptions(request, source);
+  }
+
+  private void onOtherOutOfDialog(SipRequest request, InboundSource source, String method) {
+    AuthResult auth = checkSource(request, source);
+    if (auth instanceof AuthResult.Drop) {
+      return;
+    }
+    if (auth instanceof AuthResult.Reject reject) {
+      metrics.rejected(ProxyMetrics.Rejected.UNTRUSTED);
+      answerStateless(request, source, reject.status(), reject.reasonPhrase());
+      return;
+    }
+    if (KNOWN_METHODS.contains(method)) {
+      // REGISTER included: the edge is no registrar (RFC 3261 §8.2.1: 405 with Allow).
+      answer(request, source, request.response(405, "Method Not Allowed").header("Allow", ALLOW)
+          .encode(alloc));
+    } else {
+      answer(request, source, request.response(501, "Not Implemented").header("Allow", ALLOW)
+          .encode(alloc));
+    }
+  }
+
+  AuthResult checkSource(SipRequest request, InboundSource source) {
+    return trunks.checkSource(source.remote().getAddress(), request.userAgent(), table.trunks());
+  }
+
+  private boolean addressedToUs(SipRequest request) {
+    return request.routes().isEmpty() || identity.isUs(request.routes().get(0).uri());
+  }
+
+  private void answerOptions(SipRequest request, InboundSource source) {
+    if (draining) {
+      answer(request, source, request.response(503, "Service Unavailable")
+          .header("Retry-After", Long.toString(config.drainRetryAfter().toSeconds())).encode(alloc));
+      return;
+    }
+    answer(request, source, request.response(200, "OK")
+        .header("Allow", ALLOW)
+        .header("Accept", "application/sdp")
+        .header("Supported", "")
+        .encode(alloc));
+  }
+
+  /**
+   * RFC 3261 §16.3 step 4 with the loop hash of {@link Branches}: a Via of ours whose loop hash equals this
+   * request's means it came back with the same Request-URI, Call-ID, tags and CSeq — a loop, not a spiral.
+   */
+  private boolean isLoop(SipRequest request) {
+    List<Via> vias = request.vias();
+    if (vias.size() < 2) {
+      return false;
+    }
+    long hash = loopHash(request);
+    for (int i = 1; i < vias.size(); i++) {
+      Via via = vias.get(i);
+      if (identity.isOurs(via)) {
+        Optional<String> b = via.branch();
+        if (b.isPresent() && Branches.loopHashOf(b.get()).filter(h -> h == hash).isPresent()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  static long loopHash(SipRequest request) {
+    return Branches.hash(request.requestUri().raw(), request.callId(), request.from().tag().orElse(""),
+        request.to().tag().orElse(""), Long.toString(request.cseq().number()));
+  }
+
+  private void onCancel(Shard shard, SipRequest cancel, InboundSource source, TransactionKey key) {
+    Via top = cancel.topVia();
+    Optional<ServerSide> invite = shard.servers.find(
+        new TransactionKey(top.branch().orElse(""), top.sentBy(), "INVITE"));
+    if (invite.isEmpty()) {
+      answerStateless(cancel, source, 481, "Call/Transaction Does Not Exist");
+      return;
+    }
+    // The CANCEL's own transaction: its retransmissions get the same 200 (RFC 3261 §9.2, §16.10).
+    NonInviteServerTransaction<ByteBuf>[] holder = newServerHolder();
+    WireTransport wire = new WireTransport(transport, source.transport(), source.remote(), shard.scheduler);
+    ServerSide side = () -> holder[0].receiveRequestRetransmission();
+    holder[0] = new NonInviteServerTransaction<>(config.timers(), shard.scheduler, wire,
+        source.transport().isStream(), () -> shard.servers.remove(key, side));
+    wire.onError(holder[0]::transportError);
+    if (shard.servers.add(key, side) == TransactionTable.AddResult.ADDED) {
+      holder[0].sendResponse(200, cancel.response(200, "OK").encode(alloc));
+    } else {
+      answerStateless(cancel, source, 200, "OK");
+    }
+    invite.get().cancel();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static NonInviteServerTransaction<ByteBuf>[] newServerHolder() {
+    return new NonInviteServerTransaction[1];
+  }
+
+  /** ACK for a 2xx: its own transaction end to end (RFC 3261 §16.7 step 10 / §13.2.2.4), forwarded as is. */
+  private void forwardAck(SipRequest ack, InboundSource source) {
+    List<NameAddr> routes = ack.routes();
+    if (routes.isEmpty() || !identity.isUs(routes.get(0).uri())) {
+      return; // not routed through us: nothing to do with it
+    }
+    if (ack.maxForwards().orElse(70) <= 0) {
+      return;
+    }
+    Optional<NextHop> next = nextHop(ack);
+    if (next.isEmpty()) {
+      return;
+    }
+    Via top = ack.topVia();
+    String branch = Branches.of(loopHash(ack),
+        Branches.hash(top.branch().orElse(""), top.sentBy()), 0);
+    SipMessageEditor edit = ack.edit()
+        .pushVia(identity.via(next.get().hop().transport(), branch))
+        .receivedFrom(source.remote().getAddress().getHostAddress(), source.remote().getPort())
+        .decrementMaxForwards();
+    next.get().applyRoutes(edit);
+    transport.send(next.get().hop().transport(), next.get().hop().address(), edit.encode(alloc));
+  }
+
+  /**
+   * Where an in-dialog request goes (RFC 3261 §16.4, §16.6 step 6-7): every Route of ours on top is removed;
+   * then the next Route (loose router) or else the Request-URI is the next hop.
+   */
+  Optional<NextHop> nextHop(SipRequest request) {
+    List<NameAddr> routes = request.routes();
+    int ours = 0;
+    while (ours < routes.size() && identity.isUs(routes.get(ours).uri())) {
+      ours++;
+    }
+    List<NameAddr> remaining = routes.subList(ours, routes.size());
+    Optional<Destinations.Hop> hop = remaining.isEmpty()
+        ? Destinations.forUri(request.requestUri())
+        : Destinations.forUri(remaining.get(0).uri());
+    if (hop.isEmpty()) {
+      return Optional.empty();
+    }
+    if (remaining.isEmpty() && identity.isUs(request.requestUri())) {
+      return Optional.empty(); // addressed to us and nowhere else to go
+    }
+    return Optional.of(new NextHop(hop.get(), ours, remaining.stream().map(NameAddr::raw).toList()));
+  }
+
+  /** The next hop of a request, and how to rewrite its Route set for it. */
+  record NextHop(Destinations.Hop hop, int oursOnTop, List<String> remainingRoutes) {
+    void applyRoutes(SipMessageEditor edit) {
+      if (oursOnTop == 1) {
+        edit.popRoute();
+      } else if (oursOnTop > 1) {
+        edit.removeHeader("Route");
+        if (!remainingRoutes.isEmpty()) {
+          edit.addHeader("Route", String.join(", ", remainingRoutes));
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------- non-INVITE in-dialog relay
+
+  private void relayNonInvite(Shard shard, SipRequest request, InboundSource source, TransactionKey key) {
+    Optional<NextHop> next = nextHop(request);
+    if (next.isEmpty()) {
+      answerStateless(request, source, 404, "Not Found (No Next Hop)");
+      return;
+    }
+    new NonInviteRelay(shard, request, source, key, next.get()).start();
+  }
+
+  /** A non-INVITE request relayed in a dialog: one server and one client transaction joined back to back. */
+  private final class NonInviteRelay implements ServerSide, ServerTransactionUser,
+      ClientTransactionUser<SipResponse>, ClientSide {
+    private final Shard shard;
+    private final SipRequest request;
+    private final TransactionKey key;
+    private final NextHop next;
+    private final NonInviteServerTransaction<ByteBuf> server;
+    private final InboundSource source;
+    private NonInviteClientTransaction<ByteBuf, SipResponse> client;
+    private TransactionKey clientKey;
+    private boolean answered;
+
+    NonInviteRelay(Shard shard, SipRequest request, InboundSource source, TransactionKey key, NextHop next) {
+      this.shard = shard;
+      this.request = request;
+      this.source = source;
+      this.key = key;
+      this.next = next;
+      WireTransport wire = new WireTransport(transport, source.transport(), source.remote(), shard.scheduler);
+      this.server = new NonInviteServerTransaction<>(config.timers(), shard.scheduler, wire,
+          source.transport().isStream(), this);
+      wire.onError(server::transportError);
+    }
+
+    void start() {
+      if (shard.servers.add(key, this) != TransactionTable.AddResult.ADDED) {
+        metrics.rejected(ProxyMetrics.Rejected.OVERLOAD);
+        answerStateless(request, source, 503, "Service Unavailable");
+        return;
+      }
+      Via top = request.topVia();
+      String branch = Branches.of(loopHash(request), Branches.hash(top.branch().orElse(""), top.sentBy()), 0);
+      clientKey = new TransactionKey(branch, "", request.method());
+      if (shard.clients.add(clientKey, this) != TransactionTable.AddResult.ADDED) {
+        metrics.rejected(ProxyMetrics.Rejected.OVERLOAD);
+        answer(503, "Service Unavailable");
+        return;
+      }
+      SipMessageEditor edit = request.edit()
+          .pushVia(identity.via(next.hop().transport(), branch))
+          .receivedFrom(source.remote().getAddress().getHostAddress(), source.remote().getPort())
+          .decrementMaxForwards();
+      next.applyRoutes(edit);
+      WireTransport clientWire = new WireTransport(transport, next.hop().transport(), next.hop().address(),
+          shard.scheduler);
+      client = new NonInviteClientTransaction<>(config.timers(), shard.scheduler, clientWire,
+          next.hop().transport().isStream(), edit.encode(alloc), this);
+      clientWire.onError(client::transportError);
+      client.start();
+    }
+
+    private void answer(int status, String reason) {
+      if (!answered) {
+        answered = status >= 200;
+        server.sendResponse(status, request.response(status, reason).encode(alloc));
+      }
+    }
+
+    @Override
+    public void retransmission() {
+      server.receiveRequestRetransmission();
+    }
+
+    @Override
+    public void response(SipResponse response) {
+      if (client != null) {
+        client.receiveResponse(response.statusCode(), response);
+      }
+    }
+
+    @Override
+    public void response(int status, SipResponse response) {
+      if (answered) {
+        return;
+      }
+      answered = status >= 200;
+      server.sendResponse(status, response.edit().popVia().encode(alloc));
+    }
+
+    @Override
+    public void timedOut() {
+      answer(408, "Request Timeout");
+    }
+
+    @Override
+    public void transportFailed() {
+      // RFC 3261 §16.9: as if the next hop answered 503, which a proxy passes upstream as 500 (§16.7 step 6)
+      answer(500, "Next Hop Unreachable");
+    }
+
+    @Override
+    public void terminated() {
+      if (server.isTerminated()) {
+        shard.servers.remove(key, this);
+      }
+      if (client != null && client.isTerminated()) {
+        shard.clients.remove(clientKey, this);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------- responses
+
+  private void onResponse(Shard shard, SipResponse response) {
+    Via top = response.topVia();
+    if (!identity.isOurs(top)) {
+      return; // not sent by us (RFC 3261 §18.1.2: discard)
+    }
+    Optional<String> branch = top.branch();
+    if (branch.isPresent()) {
+      Optional<ClientSide> client = shard.clients.find(
+          new TransactionKey(branch.get(), "", response.cseq().method()));
+      if (client.isPresent()) {
+        client.get().response(response);
+        return;
+      }
+    }
+    forwardResponseStatelessly(response);
+  }
+
+  /** RFC 3261 §16.7 step 3-9 without a transaction (a 2xx retransmission after ours ended): by Via. */
+  void forwardResponseStatelessly(SipResponse response) {
+    List<Via> vias = response.vias();
+    if (vias.size() < 2) {
+      return;
+    }
+    Optional<Destinations.Hop> hop = Destinations.forResponse(vias.get(1));
+    if (hop.isEmpty()) {
+      return;
+    }
+    transport.send(hop.get().transport(), hop.get().address(), response.edit().popVia().encode(alloc));
+  }
+
+  // ------------------------------------------------------------------------------------- answering
+
+  /** Sends {@code octets} back to where {@code request} came from. */
+  void answer(SipRequest request, InboundSource source, ByteBuf octets) {
+    transport.send(source.transport(), source.remote(), octets);
+  }
+
+  void answerStateless(SipRequest request, InboundSource source, int status, String reason) {
+    answer(request, source, request.response(status, reason).encode(alloc));
+  }
+}
