@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.oneinbox.edge.api.ApiFixture.Response;
 import ai.oneinbox.edge.api.provider.FakeHttp.Answer;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -31,9 +36,13 @@ class PathCApiTest {
     private String twilioIntegration;
     private String telnyxIntegration;
     private final List<String> bodies = new ArrayList<>();
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
     @BeforeAll
     void start() {
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+        ((Logger) LoggerFactory.getLogger("ai.oneinbox")).setLevel(Level.DEBUG);
         node = new ApiFixture();
         node.twilio.permissive = false;
         node.telnyx.permissive = false;
@@ -48,10 +57,18 @@ class PathCApiTest {
 
     @AfterAll
     void stop() {
+        node.close();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+        ((Logger) LoggerFactory.getLogger("ai.oneinbox")).setLevel(Level.INFO);
         for (String body : bodies) {
             assertFalse(body.contains(TOKEN) || body.contains(KEY), "a secret leaked into a response: " + body);
         }
-        node.close();
+        List<String> lines = logs.list.stream().map(e -> e.getFormattedMessage() + " "
+                + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())).toList();
+        assertFalse(lines.isEmpty(), "the appender sees our logs");
+        for (String line : lines) {
+            assertFalse(line.contains(TOKEN) || line.contains(KEY) || line.contains("wrong-token-123456"), "a secret reached the logs: " + line);
+        }
     }
 
     private Response keep(Response r) {
