@@ -116,16 +116,17 @@ public final class SipParser {
         /** Null when the message is acceptable, else the reason; {@link #errorStatus} says what to answer. */
         String run() {
             String startLineError = startLine();
-            String headerError = indexHeaders();
+            String headerError = indexHeaders(); // also for an answer to a message that fails otherwise
+            if (n > limits.maxMessageBytes()) {
+                // before the other checks: beyond the limit the octets were cut, so the head may look incomplete
+                errorStatus = 513;
+                return "message larger than " + limits.maxMessageBytes() + " octets";
+            }
             if (startLineError != null) {
                 return startLineError;
             }
             if (headerError != null) {
                 return headerError;
-            }
-            if (n > limits.maxMessageBytes()) {
-                errorStatus = 513;
-                return "message larger than " + limits.maxMessageBytes() + " octets";
             }
             String error = body();
             if (error == null) {

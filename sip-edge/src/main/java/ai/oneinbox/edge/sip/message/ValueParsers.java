@@ -195,15 +195,9 @@ final class ValueParsers {
             }
         }
         if (laquot != NO_MATCH) {
-            int gt = laquot;
-            while (gt < end && buf[gt] != '>') {
-                byte b = buf[gt];
-                if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '<') {
-                    return NO_MATCH; // no LWS inside <addr-spec> (RFC 4475 §3.1.2.14)
-                }
-                gt++;
-            }
-            if (gt >= end || !UriParser.validate(buf, laquot, gt, true)) {
+            // white space or "<" inside <addr-spec> fails the URI check (RFC 4475 §3.1.2.14): no URI rule allows them
+            int gt = SipGrammar.indexOf(buf, laquot, end, (byte) '>');
+            if (gt < 0 || !UriParser.validate(buf, laquot, gt, true)) {
                 return NO_MATCH;
             }
             uriStart = laquot;

@@ -25,6 +25,8 @@ final class SipInboundHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipInboundHandler.class);
 
+    private static final byte[] PONG = {'\r', '\n'};
+
     private final TransportKind kind;
     private final SipMessageHandler handler;
 
@@ -52,6 +54,8 @@ final class SipInboundHandler extends ChannelInboundHandlerAdapter {
                 }
             } else if (msg instanceof SipMessage) {
                 deliver((SipMessage) msg, new InboundSource(kind, inet(ctx.channel().remoteAddress()), local(ctx, null)));
+            } else if (msg == KeepAlivePing.INSTANCE) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(PONG)); // RFC 5626 §3.5.1: a CRLF pong
             } else if (msg instanceof InboundError) {
                 InboundError error = (InboundError) msg;
                 logRejected(error, ctx.channel().remoteAddress());

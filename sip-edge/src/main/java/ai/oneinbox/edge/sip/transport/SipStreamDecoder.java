@@ -14,7 +14,8 @@ import java.util.List;
  * Frames SIP messages on a TCP/TLS byte stream by Content-Length (RFC 3261 §18.3) and parses each one.
  * Emits {@link SipMessage}s and {@link InboundError}s.
  *
- * <p>CRLF keep-alives between messages (RFC 5626 §3.5.1) are skipped. A message whose head has no or an
+ * <p>CRLFs between messages are skipped; each double CRLF (an RFC 5626 §3.5.1 ping) emits a
+ * {@link KeepAlivePing}, which the inbound handler answers with a CRLF pong. A message whose head has no or an
  * invalid Content-Length, or that exceeds {@link SipLimits#maxMessageBytes()}, leaves the stream without
  * framing: the decoder emits an error with {@code closeConnection} and discards everything after it
  * (RFC 4475 §3.1.2.3). A message that frames well but is malformed gets its answer and the stream goes on.
@@ -35,6 +36,7 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
     private State state = State.READ_HEAD;
     private int scanned;       // octets of the head already searched for the empty line
     private int frameLength;   // head + body, in READ_BODY
+    private int keepAliveLineFeeds; // line feeds skipped between messages
 
     public SipStreamDecoder(SipLimits limits) {
         this.limits = limits;
@@ -80,10 +82,15 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
                     break;
                 }
                 in.skipBytes(1); // keep-alive
+                if (b == '\n' && ++keepAliveLineFeeds == 2) {
+                    out.add(KeepAlivePing.INSTANCE); // a double-CRLF ping is answered (RFC 5626 §3.5.1)
+                    keepAliveLineFeeds = 0;
+                }
             }
             if (!in.isReadable()) {
                 return false;
             }
+            keepAliveLineFeeds = 0;
         }
         int start = in.readerIndex();
         int limit = in.writerIndex();

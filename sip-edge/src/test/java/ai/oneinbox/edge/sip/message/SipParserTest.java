@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.oneinbox.edge.sip.testing.NettyLeaks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NettyLeaks.class)
 class SipParserTest {
 
     private static final String OPTIONS = "OPTIONS sip:edge.example.com SIP/2.0\n"
@@ -177,11 +180,15 @@ class SipParserTest {
                 "Subject: " + "x".repeat(120) + "\nMax-Forwards: 70\n"));
         assertEquals(400, parse(longLine, tight).status());
         byte[] longUri = Messages.crlf(OPTIONS.replace("sip:edge.example.com", "sip:" + "a".repeat(200) + "@x"));
-        SipParseError uri = parse(longUri, tight);
+        SipParseError uri = parse(longUri, new SipLimits(4096, 32, 100, Duration.ofSeconds(1)));
         assertEquals(414, uri.status());
         byte[] big = Messages.crlf(OPTIONS.replace("Content-Length: 0\n", "Content-Length: 600\n") + "b".repeat(600));
         SipParseError tooBig = parse(big, tight);
         assertEquals(513, tooBig.status());
+        byte[] bigHead = Messages.crlf(OPTIONS.replace("Max-Forwards: 70\n", "X-A: a\n".repeat(80)));
+        SipParseError headTooBig = parse(bigHead, new SipLimits(512, 200, 100, Duration.ofSeconds(1)));
+        assertEquals(513, headTooBig.status(), headTooBig.reason());
+        assertTrue(headTooBig.response().isPresent(), "the Via came before the cut");
         assertTrue(new String(tooBig.response().orElseThrow(), StandardCharsets.UTF_8)
                 .startsWith("SIP/2.0 513 Message Too Large\r\n"));
     }

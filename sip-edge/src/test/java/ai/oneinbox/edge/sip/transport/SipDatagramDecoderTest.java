@@ -10,6 +10,7 @@ import ai.oneinbox.edge.sip.message.Corpus;
 import ai.oneinbox.edge.sip.message.SipLimits;
 import ai.oneinbox.edge.sip.message.SipMessage;
 import ai.oneinbox.edge.sip.message.SipRequest;
+import ai.oneinbox.edge.sip.testing.NettyLeaks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.AddressedEnvelope;
@@ -18,7 +19,9 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NettyLeaks.class)
 class SipDatagramDecoderTest {
 
     private static final InetSocketAddress SENDER = new InetSocketAddress("127.0.0.1", 40000);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.oneinbox.edge.sip.message.Corpus;
 import ai.oneinbox.edge.sip.message.SipLimits;
 import ai.oneinbox.edge.sip.message.SipMessage;
+import ai.oneinbox.edge.sip.testing.NettyLeaks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -19,8 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The end of the pipeline, driven through EmbeddedChannel with the real decoders in front of it. */
+@ExtendWith(NettyLeaks.class)
 class SipInboundHandlerTest {
 
     private final List<SipMessage> delivered = new ArrayList<>();
@@ -54,6 +57,18 @@ class SipInboundHandlerTest {
         SipMessage m = delivered.get(0);
         assertEquals(1, m.refCnt(), "the transport released its reference; ours is left");
         m.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aDoubleCrlfPingGetsACrlfPong() {
+        EmbeddedChannel ch = stream(recording());
+        ch.writeInbound(Unpooled.wrappedBuffer("\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+        ByteBuf pong = ch.readOutbound();
+        assertEquals("\r\n", pong.toString(StandardCharsets.US_ASCII));
+        pong.release();
+        ch.writeInbound(Unpooled.wrappedBuffer("\r\n".getBytes(StandardCharsets.US_ASCII)));
+        assertNull(ch.readOutbound(), "a lone CRLF is not a ping");
         assertFalse(ch.finish());
     }
 

@@ -10,13 +10,16 @@ import ai.oneinbox.edge.sip.message.Corpus;
 import ai.oneinbox.edge.sip.message.SipLimits;
 import ai.oneinbox.edge.sip.message.SipMessage;
 import ai.oneinbox.edge.sip.message.SipRequest;
+import ai.oneinbox.edge.sip.testing.NettyLeaks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NettyLeaks.class)
 class SipStreamDecoderTest {
 
     static final String OPTIONS = "OPTIONS sip:edge.example.com SIP/2.0\r\n"
@@ -81,6 +84,7 @@ class SipStreamDecoderTest {
         in.writeBytes(options(3));
         in.writeBytes(options(4), 0, 40); // and a partial fourth
         ch.writeInbound(in);
+        assertEquals(KeepAlivePing.INSTANCE, ch.readInbound(), "the leading double CRLF is a ping");
         assertOptions(ch.readInbound(), 1);
         assertOptions(ch.readInbound(), 2);
         assertOptions(ch.readInbound(), 3);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.oneinbox.edge.sip.message.SipLimits;
 import ai.oneinbox.edge.sip.message.SipRequest;
+import ai.oneinbox.edge.sip.testing.NettyLeaks;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
@@ -30,11 +31,13 @@ import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The listeners on real loopback sockets (ephemeral ports): a handler that answers 200 to every request. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ExtendWith(NettyLeaks.class)
 class SipTransportsTest {
 
     private final BlockingQueue<InboundSource> sources = new LinkedBlockingQueue<>();
