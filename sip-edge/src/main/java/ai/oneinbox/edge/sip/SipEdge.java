@@ -21,6 +21,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -49,6 +50,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SipEdge implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
+  /** Synthetic calls run through a private proxy core before binding, so the first real ones are not slow. */
+  private static final int WARM_UP_CALLS = 5_000;
+  private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(3);
 
   private final SipTransports transports;
   private final DefaultEventLoopGroup workers;
@@ -65,6 +69,10 @@ public final class SipEdge implements AutoCloseable {
 
   /** Binds the listeners and starts the proxy; returns when both are ready. */
   public static SipEdge start(SipEdgeConfig config, RoutingTable table, MeterRegistry registry) {
+    long warmStart = System.nanoTime();
+    int warmed = ProxyCore.warmUp(config, PooledByteBufAllocator.DEFAULT, WARM_UP_CALLS, WARM_UP_BUDGET);
+    LOG.info("proxy warmed up with {} synthetic calls in {} ms", warmed,
+        (System.nanoTime() - warmStart) / 1_000_000);
     int threads = Runtime.getRuntime().availableProcessors();
     DefaultEventLoopGroup workers = new DefaultEventLoopGroup(1, new DefaultThreadFactory("sip-proxy"));
     Deferred handler = new Deferred();

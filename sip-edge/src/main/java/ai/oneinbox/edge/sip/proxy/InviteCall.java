@@ -771,7 +771,7 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
 
   private void logAndCount(int status) {
     core.metrics.invite(role, status);
-    if (!relayOnly && CALLS.isInfoEnabled()) {
+    if (!relayOnly && !core.quiet && CALLS.isInfoEnabled()) {
       CALLS.info("call {} number={} decision={} trace=[{}] attempts=[{}] status={}", invite.callId(),
           number == null ? "-" : number.toString(), role, String.join(" | ", traces),
           String.join(", ", attempts), status);

@@ -76,6 +76,8 @@ public final class ProxyCore implements SipMessageHandler {
   final HealthProber prober;
   private final Shard[] shards;
   private volatile boolean draining;
+  /** No call log lines (the warm-up's synthetic calls). */
+  boolean quiet;
 
   /** Per-thread state: the scheduler all of a shard's work runs on, and its transaction tables. */
   static final class Shard {
@@ -109,6 +111,14 @@ public final class ProxyCore implements SipMessageHandler {
 
     /** The node stops: end the transaction now, releasing what it holds. */
     void abort();
+  }
+
+  /**
+   * Runs up to {@code maxCalls} synthetic calls through a private core within {@code budget}, so the JIT has
+   * compiled the call path before real traffic ({@link ProxyWarmUp}). Returns how many ran.
+   */
+  public static int warmUp(SipEdgeConfig config, ByteBufAllocator alloc, int maxCalls, Duration budget) {
+    return ProxyWarmUp.run(config, alloc, maxCalls, budget);
   }
 
   public ProxyCore(SipEdgeConfig config, RoutingTable table, MeterRegistry registry, Transport transport,
