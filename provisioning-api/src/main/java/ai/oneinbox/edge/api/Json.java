@@ -13,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 
 /** The API's response shapes, one function per resource (field names of the public documentation). */
@@ -94,9 +93,5 @@ final class Json {
 
     static String time(OffsetDateTime t) {
         return t.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-    }
-
-    static Object orNull(Optional<?> value) {
-        return value.orElse(null);
     }
 }

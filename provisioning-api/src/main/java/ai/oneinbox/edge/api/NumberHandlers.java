@@ -14,7 +14,6 @@ import ai.oneinbox.edge.routing.Ownership;
 import ai.oneinbox.edge.routing.Provider;
 import ai.oneinbox.edge.routing.Trunk;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -419,9 +418,5 @@ final class NumberHandlers {
         byte[] raw = new byte[n];
         RANDOM.nextBytes(raw);
         return raw;
-    }
-
-    static JsonArray strings(List<String> values) {
-        return new JsonArray(new ArrayList<>(values));
     }
 }

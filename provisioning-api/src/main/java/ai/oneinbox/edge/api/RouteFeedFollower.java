@@ -52,7 +52,6 @@ public final class RouteFeedFollower implements AutoCloseable {
     private final PgSubscriber subscriber;
     private final Duration pollInterval;
     private final AtomicLong reloads = new AtomicLong();
-    private final AtomicLong catchUps = new AtomicLong();
     private long timerId = -1;
     // Confined to {@link #context}.
     private boolean running;
@@ -60,6 +59,7 @@ public final class RouteFeedFollower implements AutoCloseable {
     private int failing;
     private List<Promise<Long>> waiting = new ArrayList<>();
     private volatile boolean closed;
+    private volatile boolean loaded;
 
     private RouteFeedFollower(Vertx vertx, Database db, RoutingTable table, Duration pollInterval) {
         this.vertx = vertx;
@@ -109,7 +109,10 @@ public final class RouteFeedFollower implements AutoCloseable {
         context.runOnContext(v -> subscriber.connect().onComplete(connected));
         return connected.future()
                 .compose(v -> reload())
-                .compose(v -> catchUp())
+                .compose(v -> {
+                    loaded = true;
+                    return catchUp();
+                })
                 .map(version -> {
                     timerId = vertx.setPeriodic(pollInterval.toMillis(), id -> catchUp());
                     log.info("Routing table ready at version {} with {} numbers in {} ms; following the feed",
@@ -146,11 +149,18 @@ public final class RouteFeedFollower implements AutoCloseable {
     }
 
     private void pass() {
+        if (!loaded) {
+            // Notifications before the snapshot is in: the first pass after it reads them anyway, and
+            // reading the feed's whole history onto an empty table would only be thrown away.
+            List<Promise<Long>> served = waiting;
+            waiting = new ArrayList<>();
+            served.forEach(p -> p.tryComplete(table.version()));
+            return;
+        }
         running = true;
         again = false;
         List<Promise<Long>> served = waiting;
         waiting = new ArrayList<>();
-        catchUps.incrementAndGet();
         readAfter(table.version()).onComplete(ar -> {
             running = false;
             if (ar.failed() && !closed) {

@@ -76,6 +76,19 @@ class PhoneNumbersApiTest {
     }
 
     @Test
+    void searchValidatesItsParameters() {
+        Response r = node.get("/v1/phone-numbers/available?country=USA&area_code=4x5&limit=500&contains=abc&sort=asc");
+        assertEquals(400, r.status(), r.body());
+        assertEquals(Set.of("country", "area_code", "limit", "contains", "sort"), new HashSet<>(r.fields()));
+        Response none = node.get("/v1/phone-numbers/available?country=GB");
+        assertEquals(200, none.status());
+        assertEquals(0, none.data().size());
+        Response canada = node.get("/v1/phone-numbers/available?country=CA&limit=5");
+        assertEquals(5, canada.data().size());
+        assertTrue(canada.data().getJsonObject(0).getString("phone_number").startsWith("+1416555"), canada.body());
+    }
+
+    @Test
     void pathA_numberOutsideTheInventoryIsConflict() {
         Response r = node.post("/v1/phone-numbers", new JsonObject().put("phone_number", "+14155559999").put("agent_id", "sales"));
         assertEquals(409, r.status(), r.body());
@@ -151,6 +164,13 @@ class PhoneNumbersApiTest {
         Response unknown = node.post("/v1/phone-numbers/import", body.copy().put("phone_number", "+14155550103").put("integration_id", "int_nope"));
         assertEquals(400, unknown.status());
         assertEquals(List.of("integration_id"), unknown.fields());
+
+        Response trunkInUse = node.delete("/v1/trunks/" + trunkId);
+        assertEquals(409, trunkInUse.status(), trunkInUse.body());
+        assertTrue(trunkInUse.json().getString("detail").contains("+14155550101"), trunkInUse.body());
+        Response moveTermination = node.patch("/v1/trunks/" + trunkId, new JsonObject().put("termination_uri", "other.pstn.twilio.com"));
+        assertEquals(409, moveTermination.status(), moveTermination.body());
+        assertEquals(404, node.patch("/v1/trunks/trk_missing", new JsonObject().put("max_concurrent_calls", 5)).status());
 
         Response inUse = node.delete("/v1/integrations/" + integrationId);
         assertEquals(409, inUse.status(), inUse.body());
