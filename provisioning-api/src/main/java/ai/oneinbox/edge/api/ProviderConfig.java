@@ -97,6 +97,11 @@ public record ProviderConfig(String name, Twilio twilio, Telnyx telnyx, RetryPol
         }
     }
 
+    /** The file's {@code provider:} section; retries and order polling at their defaults. */
+    public static ProviderConfig of(String name, Twilio twilio, Telnyx telnyx) {
+        return new ProviderConfig(name, twilio, telnyx, RetryPolicy.DEFAULTS, Duration.ofSeconds(1), 30);
+    }
+
     /** Just a provider name, everything else at the file's defaults. */
     public ProviderConfig(String name) {
         this(name, Twilio.DEFAULTS, Telnyx.DEFAULTS, RetryPolicy.DEFAULTS, Duration.ofSeconds(1), 30);

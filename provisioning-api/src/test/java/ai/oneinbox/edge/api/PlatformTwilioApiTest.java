@@ -143,6 +143,40 @@ class PlatformTwilioApiTest {
         assertEquals(404, node.get("/v1/phone-numbers/%2B14155550130").status());
     }
 
+    @Test
+    void theReconcilerCompletesAWiredIntentAndFailsOneTheProviderNeverSold() throws Exception {
+        Response bought = buy("+14155550131");
+        assertEquals(201, bought.status(), bought.body());
+        try (Connection c = node.db.openJdbc(); Statement st = c.createStatement()) {
+            // A wired number whose intent was left pending, and a purchase Twilio never completed.
+            st.execute("insert into purchase_intents (id, e164, provider, agent_id, status) values"
+                    + " ('pi_wired', 14155550131, 'twilio', 'sales', 'pending'), ('pi_never', 14155550132, 'twilio', 'sales', 'pending')");
+        }
+        var pool = node.db.pool(node.vertx);
+        try {
+            var provider = new Providers(node.vertx, node.config.provider()).platform(pool);
+            var outcome = ProvisioningApi.await(new PurchaseReconciler(pool, provider, Duration.ZERO).reconcile());
+            assertEquals(java.util.List.of(ai.oneinbox.edge.routing.E164.of(14155550131L)), outcome.completed());
+            // (Lost auto-assign races of other tests are failed intents too.)
+            assertTrue(outcome.failed().contains(ai.oneinbox.edge.routing.E164.of(14155550132L)), outcome.toString());
+            assertEquals(java.util.List.of(), outcome.released());
+            assertTrue(twilio.owned.containsKey("+14155550131"), "a wired number is kept");
+            try (Connection c = node.db.openJdbc(); Statement st = c.createStatement()) {
+                assertEquals("completed", statusOf(st, "pi_wired"));
+                assertEquals("failed", statusOf(st, "pi_never"));
+            }
+        } finally {
+            pool.close();
+        }
+    }
+
+    private static String statusOf(Statement st, String intent) throws Exception {
+        try (ResultSet rs = st.executeQuery("select status from purchase_intents where id = '" + intent + "'")) {
+            assertTrue(rs.next());
+            return rs.getString(1);
+        }
+    }
+
     private static String intentStatus(Statement st, long e164) throws Exception {
         try (ResultSet rs = st.executeQuery("select status from purchase_intents where e164 = " + e164 + " order by created_at desc limit 1")) {
             assertTrue(rs.next());

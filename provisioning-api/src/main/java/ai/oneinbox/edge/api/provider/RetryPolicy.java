@@ -28,7 +28,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     }
 
     /** The pause before attempt {@code attempt + 1} (attempt counts from 1). */
-    Duration backoff(int attempt) {
+    public Duration backoff(int attempt) {
         long millis = initialBackoff.toMillis() << Math.min(attempt - 1, 20);
         return Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));
     }

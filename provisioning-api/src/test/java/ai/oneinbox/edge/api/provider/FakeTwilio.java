@@ -237,6 +237,25 @@ public final class FakeTwilio extends FakeHttp {
                     .put("transfer_mode", "disable-all").put("url", url)
                     .put("links", new JsonObject().put("origination_urls", url + "/OriginationUrls")).encode());
         }
+        if (rest.length == 2 && rest[1].equals("PhoneNumbers")) {
+            List<Incoming> on = owned.values().stream().filter(i -> rest[0].equals(i.trunkSid)).toList();
+            int page = Integer.parseInt(call.query().getOrDefault("Page", "0"));
+            int size = pageSize;
+            JsonArray items = new JsonArray();
+            for (int k = page * size; k < Math.min(on.size(), (page + 1) * size); k++) {
+                Incoming i = on.get(k);
+                items.add(new JsonObject().put("sid", i.sid).put("account_sid", i.accountSid).put("trunk_sid", rest[0])
+                        .put("phone_number", i.number).put("friendly_name", i.friendlyName).put("api_version", "2010-04-01")
+                        .put("url", url + "/PhoneNumbers/" + i.sid));
+            }
+            boolean more = (page + 1) * size < on.size();
+            String list = url + "/PhoneNumbers?PageSize=" + size;
+            return Answer.json(200, new JsonObject().put("phone_numbers", items).put("meta", new JsonObject()
+                    .put("page", page).put("page_size", size).put("first_page_url", list + "&Page=0")
+                    .put("previous_page_url", page == 0 ? null : list + "&Page=" + (page - 1))
+                    .put("next_page_url", more ? list + "&Page=" + (page + 1) + "&PageToken=PT" + (page + 1) : null)
+                    .put("key", "phone_numbers").put("url", list + "&Page=" + page)).encode());
+        }
         if (rest.length == 2 && rest[1].equals("OriginationUrls")) {
             JsonArray items = new JsonArray();
             int n = 0;

@@ -34,8 +34,8 @@ import java.util.Set;
 /**
  * Numbers through Twilio's REST API with the official SDK: {@code AvailablePhoneNumbers/{country}/Local}
  * to search, {@code IncomingPhoneNumbers} to buy (attached to the platform's Elastic SIP trunk), list and
- * release, {@code Accounts/{sid}} to verify credentials, and {@code trunking/v1} for a number's trunk, its
- * termination domain and origination URLs.
+ * release, {@code Accounts/{sid}} to verify credentials, and {@code trunking/v1} for a number's trunk (its
+ * phone numbers, termination domain and origination URLs).
  *
  * <p>A purchase is tagged with its intent ({@code FriendlyName = oneinbox:<intent>}) so a retried purchase
  * finds its own earlier success instead of buying twice or failing as "not available".
@@ -181,6 +181,17 @@ public final class TwilioProvider implements NumberProvider {
                     new ProviderException(422, "this number is not in that Twilio account"));
             Optional<String> trunk = Optional.ofNullable(n.getTrunkSid()).filter(s -> !s.isBlank());
             if (trunk.isEmpty()) {
+                return new Wiring(number, Optional.empty(), Optional.empty(), List.of(), Optional.of("+e164"));
+            }
+            // The trunk's own number list is what Twilio routes by: a number it does not list is not on it.
+            boolean listed = false;
+            for (com.twilio.rest.trunking.v1.trunk.PhoneNumber p : com.twilio.rest.trunking.v1.trunk.PhoneNumber.reader(trunk.get()).read(client)) {
+                if (p.getPhoneNumber() != null && number.toString().equals(p.getPhoneNumber().getEndpoint())) {
+                    listed = true;
+                    break;
+                }
+            }
+            if (!listed) {
                 return new Wiring(number, Optional.empty(), Optional.empty(), List.of(), Optional.of("+e164"));
             }
             Trunk t = Trunk.fetcher(trunk.get()).fetch(client);

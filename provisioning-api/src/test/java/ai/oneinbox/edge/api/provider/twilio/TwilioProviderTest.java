@@ -167,12 +167,15 @@ class TwilioProviderTest {
 
     @Test
     void wiringReadsTheTrunkItsDomainAndOriginationUrls() {
+        fake.own(SID, "+14155550402", TRUNK);
+        fake.own(SID, "+14155550403", TRUNK);
         fake.own(SID, "+14155550400", TRUNK);
         fake.own(SID, "+14155550401", null);
         Wiring w = await(provider(TOKEN, true).wiring(n("+14155550400")));
         assertEquals(Optional.of(TRUNK), w.attachedTo());
         assertEquals(Optional.of("acme.pstn.twilio.com"), w.terminationDomain());
         assertEquals(List.of("sip:voice.oneinbox.ai:5060"), w.originationUris());
+        assertEquals(2, fake.count("GET", "/v1/Trunks/" + TRUNK + "/PhoneNumbers"), "the trunk's numbers, both pages");
         assertEquals(Optional.empty(), await(provider(TOKEN, true).wiring(n("+14155550401"))).attachedTo());
         ProviderException notOurs = failure(provider(TOKEN, true).wiring(n("+14155550999")));
         assertEquals(422, notOurs.status());
