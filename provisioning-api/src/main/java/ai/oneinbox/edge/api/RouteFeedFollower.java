@@ -241,6 +241,7 @@ public final class RouteFeedFollower implements AutoCloseable {
                         builder.trunk(SnapshotRows.trunk(rs));
                     }
                 }
+                long rowsStarted = System.nanoTime();
                 CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI()
                         .copyOut("copy (select " + NumberRepository.COLUMNS + " from numbers) to stdout");
                 SnapshotRows.Numbers numbers = new SnapshotRows.Numbers();
@@ -249,7 +250,12 @@ public final class RouteFeedFollower implements AutoCloseable {
                     builder.number(numbers.route(row));
                 }
                 c.commit();
-                return builder.build();
+                long built = System.nanoTime();
+                Snapshot snapshot = builder.build();
+                log.info("Snapshot at version {}: {} numbers read and parsed in {} ms, table built in {} ms", version,
+                        snapshot.numberCount(), Duration.ofNanos(built - rowsStarted).toMillis(),
+                        Duration.ofNanos(System.nanoTime() - built).toMillis());
+                return snapshot;
             }
         }
     }

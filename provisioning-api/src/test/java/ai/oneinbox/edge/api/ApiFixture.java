@@ -55,10 +55,6 @@ final class ApiFixture implements AutoCloseable {
         }
         dbName = TestDatabases.create();
         vertx = Vertx.vertx();
-        db = TestDatabases.start(dbName, dataDir);
-        table = RoutingTable.empty();
-        follower = RouteFeedFollower.start(vertx, db, table);
-        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         twilio = new FakeTwilio();
         twilio.permissive = true;
         telnyx = new FakeTelnyx();
@@ -74,7 +70,30 @@ final class ApiFixture implements AutoCloseable {
         }
         config = new ApiConfig("127.0.0.1", 0, KEY, base.maxBodyBytes(), base.publicSipUri(), "",
                 DatabaseConfig.external(TestDatabases.url(dbName)), provider, dataDir, "US");
-        api = ProvisioningApi.start(vertx, config, db, table, registry);
+        Database started = null;
+        RouteFeedFollower following = null;
+        try {
+            started = TestDatabases.start(dbName, dataDir);
+            table = RoutingTable.empty();
+            following = RouteFeedFollower.start(vertx, started, table);
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            api = ProvisioningApi.start(vertx, config, started, table, registry);
+        } catch (RuntimeException | Error e) {
+            // A fixture that did not start leaves no database (and no fake) behind.
+            if (following != null) {
+                following.close();
+            }
+            if (started != null) {
+                started.close();
+            }
+            vertx.close();
+            TestDatabases.drop(dbName);
+            twilio.close();
+            telnyx.close();
+            throw e;
+        }
+        db = started;
+        follower = following;
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 

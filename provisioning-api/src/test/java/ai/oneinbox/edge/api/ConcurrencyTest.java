@@ -74,6 +74,34 @@ class ConcurrencyTest {
     }
 
     @Test
+    void oneIdempotencyKeySentInParallelBuysOneNumber() {
+        JsonObject body = new JsonObject().put("agent_id", "a").put("area_code", "415");
+        List<CompletableFuture<Response>> requests = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            requests.add(node.sendAsync(node.request("/v1/phone-numbers").header("Content-Type", "application/json")
+                    .header("Idempotency-Key", "parallel-1").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build()));
+        }
+        Set<String> bought = new HashSet<>();
+        int created = 0;
+        for (CompletableFuture<Response> f : requests) {
+            Response r = f.join();
+            assertTrue(r.status() == 201 || r.status() == 409, r.toString());
+            if (r.status() == 201) {
+                created++;
+                bought.add(r.json().getString("phone_number"));
+            }
+        }
+        assertTrue(created >= 1);
+        assertEquals(1, bought.size(), "every success names the same number: " + bought);
+        Response replay = node.send(node.request("/v1/phone-numbers").header("Content-Type", "application/json")
+                .header("Idempotency-Key", "parallel-1").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build());
+        assertEquals(201, replay.status());
+        assertEquals(bought.iterator().next(), replay.json().getString("phone_number"));
+        Response numbers = node.get("/v1/phone-numbers?agent_id=a&contains=1415&limit=500");
+        assertEquals(1, numbers.data().size(), numbers.body());
+    }
+
+    @Test
     void anExhaustedAreaIsAConflictNotAnError() {
         int bought = 0;
         for (int i = 0; i < 100; i++) {
