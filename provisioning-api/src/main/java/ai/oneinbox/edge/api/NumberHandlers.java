@@ -181,7 +181,8 @@ final class NumberHandlers {
                                 .recover(e -> e instanceof ApiProblem p && p.status() == 409 && p.errors().isEmpty()
                                         ? attempt(country, areaCode, agentId, inbound, claim, attempt + 1)
                                         : Future.failedFuture(e))
-                        : attempt(country, areaCode, agentId, inbound, claim, attempt + 1));
+                        // A lost race bought nothing: close its intent so the reconciler need not ask the provider.
+                        : markIntent(intentId, "failed").transform(ignored -> attempt(country, areaCode, agentId, inbound, claim, attempt + 1)));
     }
 
     /** The one transaction that makes a bought number routable; on failure the purchase is undone. */

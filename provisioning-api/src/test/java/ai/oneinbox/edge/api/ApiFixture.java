@@ -59,6 +59,17 @@ final class ApiFixture implements AutoCloseable {
         twilio.permissive = true;
         telnyx = new FakeTelnyx();
         telnyx.permissive = true;
+        // Retries without pauses: tests never wait on a backoff.
+        ProviderConfig provider = base.provider().withRetry(new RetryPolicy(3, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5)),
+                Duration.ZERO, base.provider().orderMaxPolls());
+        if (provider.twilio().baseUrl().isEmpty()) {
+            provider = provider.withTwilio(provider.twilio().withBaseUrl("http://127.0.0.1:" + twilio.port()));
+        }
+        if (provider.telnyx().baseUrl().isEmpty()) {
+            provider = provider.withTelnyx(provider.telnyx().withBaseUrl("http://127.0.0.1:" + telnyx.port() + "/v2"));
+        }
+        config = new ApiConfig("127.0.0.1", 0, KEY, base.maxBodyBytes(), base.publicSipUri(), "",
+                DatabaseConfig.external(TestDatabases.url(dbName)), provider, dataDir, "US");
         Database started = null;
         RouteFeedFollower following = null;
         try {
@@ -66,30 +77,19 @@ final class ApiFixture implements AutoCloseable {
             table = RoutingTable.empty();
             following = RouteFeedFollower.start(vertx, started, table);
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            // Retries without pauses: tests never wait on a backoff.
-            ProviderConfig provider = base.provider().withRetry(new RetryPolicy(3, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5)),
-                    Duration.ZERO, base.provider().orderMaxPolls());
-            if (provider.twilio().baseUrl().isEmpty()) {
-                provider = provider.withTwilio(provider.twilio().withBaseUrl("http://127.0.0.1:" + twilio.port()));
-            }
-            if (provider.telnyx().baseUrl().isEmpty()) {
-                provider = provider.withTelnyx(provider.telnyx().withBaseUrl("http://127.0.0.1:" + telnyx.port() + "/v2"));
-            }
-            config = new ApiConfig("127.0.0.1", 0, KEY, base.maxBodyBytes(), base.publicSipUri(), "",
-                    DatabaseConfig.external(TestDatabases.url(dbName)), provider, dataDir, "US");
             api = ProvisioningApi.start(vertx, config, started, table, registry);
         } catch (RuntimeException | Error e) {
-            // A fixture that did not start leaves no database behind.
+            // A fixture that did not start leaves no database (and no fake) behind.
             if (following != null) {
                 following.close();
             }
             if (started != null) {
                 started.close();
             }
-            twilio.close();
-            telnyx.close();
             vertx.close();
             TestDatabases.drop(dbName);
+            twilio.close();
+            telnyx.close();
             throw e;
         }
         db = started;

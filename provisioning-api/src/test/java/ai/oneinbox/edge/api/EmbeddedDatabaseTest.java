@@ -72,6 +72,7 @@ class EmbeddedDatabaseTest {
             }
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            TELNYX.close();
         }
     }
 

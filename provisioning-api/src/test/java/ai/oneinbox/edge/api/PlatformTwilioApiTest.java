@@ -92,6 +92,13 @@ class PlatformTwilioApiTest {
         assertEquals(201, r.status(), r.body());
         assertEquals(3, twilio.count("POST", "IncomingPhoneNumbers") - before);
         assertEquals(SID, twilio.owned.get(r.json().getString("phone_number")).accountSid);
+        try (Connection c = node.db.openJdbc(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from purchase_intents where status = 'failed'")) {
+            assertTrue(rs.next());
+            assertTrue(rs.getInt(1) >= 2, "each lost race closes its intent");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
