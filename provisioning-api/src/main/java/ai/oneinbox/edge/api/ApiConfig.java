@@ -63,4 +63,12 @@ public record ApiConfig(String host, int port, String apiKey, int maxBodyBytes, 
     public ApiConfig withDatabase(DatabaseConfig database) {
         return new ApiConfig(host, port, apiKey, maxBodyBytes, publicSipUri, secretsKey, database, provider, dataDir, defaultRegion);
     }
+
+    public ApiConfig withProvider(ProviderConfig provider) {
+        return new ApiConfig(host, port, apiKey, maxBodyBytes, publicSipUri, secretsKey, database, provider, dataDir, defaultRegion);
+    }
+
+    public ApiConfig withPublicSipUri(String publicSipUri) {
+        return new ApiConfig(host, port, apiKey, maxBodyBytes, publicSipUri, secretsKey, database, provider, dataDir, defaultRegion);
+    }
 }

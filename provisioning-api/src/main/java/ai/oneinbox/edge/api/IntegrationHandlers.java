@@ -23,10 +23,12 @@ final class IntegrationHandlers {
 
     private final Pool pool;
     private final SecretBox secrets;
+    private final ByoChecks byo;
 
-    IntegrationHandlers(Pool pool, SecretBox secrets) {
+    IntegrationHandlers(Pool pool, SecretBox secrets, ByoChecks byo) {
         this.pool = pool;
         this.secrets = secrets;
+        this.byo = byo;
     }
 
     void mount(Router router) {
@@ -73,7 +75,9 @@ final class IntegrationHandlers {
         String last4 = secret.substring(secret.length() - 4);
         Optional<String> sid = accountSid;
         Optional<String> connection = connectionId;
-        pool.withTransaction(tx -> IntegrationRepository.insert(tx, id, provider, sid, connection, sealed, last4))
+        // The provider must accept the credentials before anything is stored.
+        byo.verify(provider, sid, secret, connection)
+                .compose(ok -> pool.withTransaction(tx -> IntegrationRepository.insert(tx, id, provider, sid, connection, sealed, last4)))
                 .onSuccess(record -> Reply.created(Json.integration(record)).send(ctx))
                 .onFailure(ctx::fail);
     }

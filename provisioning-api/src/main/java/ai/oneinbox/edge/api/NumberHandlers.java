@@ -50,11 +50,13 @@ final class NumberHandlers {
     private final Pool pool;
     private final NumberProvider provider;
     private final String region;
+    private final ByoChecks byo;
 
-    NumberHandlers(Pool pool, NumberProvider provider, String region) {
+    NumberHandlers(Pool pool, NumberProvider provider, String region, ByoChecks byo) {
         this.pool = pool;
         this.provider = provider;
         this.region = region;
+        this.byo = byo;
     }
 
     void mount(Router router) {
@@ -179,7 +181,8 @@ final class NumberHandlers {
                                 .recover(e -> e instanceof ApiProblem p && p.status() == 409 && p.errors().isEmpty()
                                         ? attempt(country, areaCode, agentId, inbound, claim, attempt + 1)
                                         : Future.failedFuture(e))
-                        : attempt(country, areaCode, agentId, inbound, claim, attempt + 1));
+                        // A lost race bought nothing: close its intent so the reconciler need not ask the provider.
+                        : markIntent(intentId, "failed").transform(ignored -> attempt(country, areaCode, agentId, inbound, claim, attempt + 1)));
     }
 
     /** The one transaction that makes a bought number routable; on failure the purchase is undone. */
@@ -235,13 +238,17 @@ final class NumberHandlers {
         Optional<String> termination = sipTrunkText.isEmpty() ? Optional.empty() : Validation.normaliseTermination(sipTrunkText);
         if (!sipTrunkText.isEmpty() && termination.isEmpty()) {
             b.error("sip_trunk", "must be a host name like yourtrunk.pstn.twilio.com or a SIP URI");
+        } else if (!sipTrunkText.isEmpty()) {
+            ByoChecks.terminationProblem(providerName, sipTrunkText).ifPresent(r -> b.error("sip_trunk", r));
         }
         String agentId = agentId(b, "agent_id", true).orElse("");
         Optional<InboundRouting> inbound = inboundRouting(b, "inbound_routing");
         b.done();
         Provider kind = RouteJson.provider(providerName);
         String sipTrunk = sipTrunkText.strip().toLowerCase(Locale.ROOT);
-        pool.withTransaction(tx -> IntegrationRepository.findForShare(tx, integrationId)
+        // Ownership and wiring are read from the provider first (no transaction held across it).
+        byo.inspect(integrationId, providerName, number.get(), sipTrunk).compose(warnings ->
+                pool.withTransaction(tx -> IntegrationRepository.findForShare(tx, integrationId)
                         .compose(found -> {
                             IntegrationRecord integration = found.orElseThrow(() ->
                                     ApiProblem.invalid("integration_id", "no integration '" + integrationId + "'"));
@@ -259,7 +266,8 @@ final class NumberHandlers {
                                                 .compose(record -> FeedWriter.numberUpserted(tx, route).map(record));
                                     });
                         }))
-                .onSuccess(record -> Reply.created(Json.number(record)).send(ctx))
+                        .map(record -> Json.number(record).put("warnings", ByoChecks.json(warnings))))
+                .onSuccess(body -> Reply.created(body).send(ctx))
                 .onFailure(ctx::fail);
     }
 

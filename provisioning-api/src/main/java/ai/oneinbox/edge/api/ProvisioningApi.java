@@ -1,7 +1,6 @@
 package ai.oneinbox.edge.api;
 
 import ai.oneinbox.edge.api.provider.NumberProvider;
-import ai.oneinbox.edge.api.provider.SandboxProvider;
 import ai.oneinbox.edge.routing.AgentState;
 import ai.oneinbox.edge.routing.Availability;
 import ai.oneinbox.edge.routing.RoutingTable;
@@ -77,8 +76,15 @@ public final class ProvisioningApi implements AutoCloseable {
         try {
             ApiKeys keys = new ApiKeys();
             await(keys.install(pool, adminKey));
-            NumberProvider provider = provider(config.provider(), pool);
-            Router router = router(vertx, config, pool, table, registry, prometheus, availability, keys, secrets, provider);
+            Providers providers = new Providers(vertx, config.provider());
+            NumberProvider provider = providers.platform(pool);
+            // Interrupted purchases are settled before serving; a provider that is down only delays that.
+            await(new PurchaseReconciler(pool, provider).reconcile().otherwise(e -> {
+                log.warn("Purchase reconciliation skipped: {}", e.getMessage());
+                return null;
+            }));
+            ByoChecks byo = new ByoChecks(pool, secrets, providers, provider, config.publicSipUri());
+            Router router = router(vertx, config, pool, table, registry, prometheus, availability, keys, secrets, provider, byo);
             HttpServer server = await(vertx.createHttpServer(new HttpServerOptions()
                             .setHost(config.host())
                             .setPort(config.port())
@@ -94,17 +100,9 @@ public final class ProvisioningApi implements AutoCloseable {
         }
     }
 
-    static NumberProvider provider(ProviderConfig config, Pool pool) {
-        if (config.name().equals("sandbox")) {
-            return new SandboxProvider(pool);
-        }
-        throw new IllegalArgumentException("provider.name: '" + config.name()
-                + "' is not available in this build; available: sandbox");
-    }
-
     private static Router router(Vertx vertx, ApiConfig config, Pool pool, RoutingTable table, MeterRegistry registry,
                                  PrometheusMeterRegistry prometheus, Availability availability, ApiKeys keys,
-                                 SecretBox secrets, NumberProvider provider) {
+                                 SecretBox secrets, NumberProvider provider, ByoChecks byo) {
         Router router = Router.router(vertx);
         io.micrometer.core.instrument.Gauge.builder("edge.routing.table.version", table, RoutingTable::version)
                 .description("Route-change feed version applied to this node's routing table").register(registry);
@@ -121,10 +119,11 @@ public final class ProvisioningApi implements AutoCloseable {
         router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openapi));
         router.route("/v1/*").handler(keys::authenticate);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
-        new NumberHandlers(pool, provider, config.defaultRegion()).mount(router);
+        byo.mount(router);
+        new NumberHandlers(pool, provider, config.defaultRegion(), byo).mount(router);
         new AgentHandlers(pool).mount(router);
         new TrunkHandlers(pool, secrets).mount(router);
-        new IntegrationHandlers(pool, secrets).mount(router);
+        new IntegrationHandlers(pool, secrets, byo).mount(router);
         new SimulateHandler(table, availability, config.defaultRegion()).mount(router);
         router.route().failureHandler(problems::handle);
         router.errorHandler(404, problems::handle);

@@ -1,5 +1,8 @@
 package ai.oneinbox.edge.api;
 
+import ai.oneinbox.edge.api.provider.FakeTelnyx;
+import ai.oneinbox.edge.api.provider.FakeTwilio;
+import ai.oneinbox.edge.api.provider.RetryPolicy;
 import ai.oneinbox.edge.routing.RoutingTable;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,6 +37,11 @@ final class ApiFixture implements AutoCloseable {
     final ProvisioningApi api;
     final HttpClient http;
     final PrometheusMeterRegistry registry;
+    /** Local fakes of Twilio's and Telnyx's APIs for Path C checks (permissive unless a test says otherwise). */
+    final FakeTwilio twilio;
+    final FakeTelnyx telnyx;
+    /** The configuration the API was started with (fakes' base URLs filled in). */
+    final ApiConfig config;
 
     ApiFixture() {
         this(ApiConfig.defaults(Path.of("unused")).withMaxBodyBytes(65536));
@@ -47,6 +55,21 @@ final class ApiFixture implements AutoCloseable {
         }
         dbName = TestDatabases.create();
         vertx = Vertx.vertx();
+        twilio = new FakeTwilio();
+        twilio.permissive = true;
+        telnyx = new FakeTelnyx();
+        telnyx.permissive = true;
+        // Retries without pauses: tests never wait on a backoff.
+        ProviderConfig provider = base.provider().withRetry(new RetryPolicy(3, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5)),
+                Duration.ZERO, base.provider().orderMaxPolls());
+        if (provider.twilio().baseUrl().isEmpty()) {
+            provider = provider.withTwilio(provider.twilio().withBaseUrl("http://127.0.0.1:" + twilio.port()));
+        }
+        if (provider.telnyx().baseUrl().isEmpty()) {
+            provider = provider.withTelnyx(provider.telnyx().withBaseUrl("http://127.0.0.1:" + telnyx.port() + "/v2"));
+        }
+        config = new ApiConfig("127.0.0.1", 0, KEY, base.maxBodyBytes(), base.publicSipUri(), "",
+                DatabaseConfig.external(TestDatabases.url(dbName)), provider, dataDir, "US");
         Database started = null;
         RouteFeedFollower following = null;
         try {
@@ -54,11 +77,9 @@ final class ApiFixture implements AutoCloseable {
             table = RoutingTable.empty();
             following = RouteFeedFollower.start(vertx, started, table);
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            ApiConfig config = new ApiConfig("127.0.0.1", 0, KEY, base.maxBodyBytes(), base.publicSipUri(), "",
-                    DatabaseConfig.external(TestDatabases.url(dbName)), base.provider(), dataDir, "US");
             api = ProvisioningApi.start(vertx, config, started, table, registry);
         } catch (RuntimeException | Error e) {
-            // A fixture that did not start leaves no database behind.
+            // A fixture that did not start leaves no database (and no fake) behind.
             if (following != null) {
                 following.close();
             }
@@ -67,6 +88,8 @@ final class ApiFixture implements AutoCloseable {
             }
             vertx.close();
             TestDatabases.drop(dbName);
+            twilio.close();
+            telnyx.close();
             throw e;
         }
         db = started;
@@ -140,6 +163,8 @@ final class ApiFixture implements AutoCloseable {
             db.close();
             vertx.close().toCompletionStage().toCompletableFuture().join();
             TestDatabases.drop(dbName);
+            twilio.close();
+            telnyx.close();
         }
     }
 

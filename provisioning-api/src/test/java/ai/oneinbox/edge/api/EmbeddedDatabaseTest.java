@@ -40,7 +40,7 @@ class EmbeddedDatabaseTest {
             try (Database db = Database.start(DatabaseConfig.DEFAULTS, dataDir)) {
                 assertTrue(db.isEmbedded());
                 RoutingTable table = RoutingTable.empty();
-                ApiConfig config = ApiConfig.defaults(dataDir).withListen("127.0.0.1", 0);
+                ApiConfig config = ApiConfig.defaults(dataDir).withListen("127.0.0.1", 0).withProvider(fakeTelnyx());
                 try (RouteFeedFollower follower = RouteFeedFollower.start(vertx, db, table);
                      ProvisioningApi api = ProvisioningApi.start(vertx, config, db, table, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
                     Path keyFile = dataDir.resolve("admin-api-key");
@@ -58,7 +58,7 @@ class EmbeddedDatabaseTest {
             }
             try (Database db = Database.start(DatabaseConfig.DEFAULTS, dataDir)) {
                 RoutingTable table = RoutingTable.empty();
-                ApiConfig config = ApiConfig.defaults(dataDir).withListen("127.0.0.1", 0);
+                ApiConfig config = ApiConfig.defaults(dataDir).withListen("127.0.0.1", 0).withProvider(fakeTelnyx());
                 try (RouteFeedFollower follower = RouteFeedFollower.start(vertx, db, table);
                      ProvisioningApi api = ProvisioningApi.start(vertx, config, db, table, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
                     assertTrue(table.number(E164.of(Long.parseLong(number.substring(1)))).isPresent(), "loaded after restart");
@@ -72,6 +72,7 @@ class EmbeddedDatabaseTest {
             }
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            TELNYX.close();
         }
     }
 
@@ -82,5 +83,18 @@ class EmbeddedDatabaseTest {
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(expected, r.statusCode(), method + " " + path + " → " + r.body());
         return r.body();
+    }
+
+    /** A permissive local Telnyx fake (the integration created here is verified against it). */
+    private static final ai.oneinbox.edge.api.provider.FakeTelnyx TELNYX = permissiveTelnyx();
+
+    private static ai.oneinbox.edge.api.provider.FakeTelnyx permissiveTelnyx() {
+        var fake = new ai.oneinbox.edge.api.provider.FakeTelnyx();
+        fake.permissive = true;
+        return fake;
+    }
+
+    private static ProviderConfig fakeTelnyx() {
+        return ProviderConfig.DEFAULTS.withTelnyx(ProviderConfig.Telnyx.DEFAULTS.withBaseUrl("http://127.0.0.1:" + TELNYX.port() + "/v2"));
     }
 }

@@ -96,7 +96,7 @@ final class EdgeNode implements AutoCloseable {
 
         EdgeConfig.Api a = config.api();
         ApiConfig apiConfig = new ApiConfig(a.host(), a.port(), a.apiKey().orElse(""), a.maxBodyBytes(),
-                a.publicSipUri(), a.secretsKey().orElse(""), dbConfig, new ProviderConfig(config.provider().name()),
+                a.publicSipUri(), a.secretsKey().orElse(""), dbConfig, providerConfig(config.provider()),
                 config.dataDir(), config.routing().defaultRegion());
         api = ProvisioningApi.start(vertx, apiConfig, database, table, registry, sip.availability());
         started.push(api);
@@ -150,6 +150,14 @@ final class EdgeNode implements AutoCloseable {
         if (sip.transactionsInFlight() > 0) {
             log.warn("drain timeout: {} transactions still in flight are cut off", sip.transactionsInFlight());
         }
+    }
+
+    static ProviderConfig providerConfig(EdgeConfig.Provider p) {
+        EdgeConfig.Twilio tw = p.twilio();
+        EdgeConfig.Telnyx tx = p.telnyx();
+        return ProviderConfig.of(p.name(),
+                new ProviderConfig.Twilio(tw.accountSid(), tw.authToken(), tw.baseUrl().orElse(""), tw.trunkSid()),
+                new ProviderConfig.Telnyx(tx.apiKey(), tx.baseUrl().orElse(""), tx.connectionId()));
     }
 
     /** Where SIP listens (UDP and TCP share it). */
