@@ -9,6 +9,7 @@ import ai.oneinbox.edge.sip.transaction.LockingScheduler;
 import ai.oneinbox.edge.sip.transaction.TimerScheduler;
 import ai.oneinbox.edge.sip.transport.InboundSource;
 import ai.oneinbox.edge.sip.message.SipMessage;
+import ai.oneinbox.edge.sip.message.SipParseError;
 import ai.oneinbox.edge.sip.transport.SipMessageHandler;
 import ai.oneinbox.edge.sip.transport.SipTransports;
 import ai.oneinbox.edge.sip.transport.TransportKind;
@@ -214,6 +215,14 @@ public final class SipEdge implements AutoCloseable {
       ProxyCore c = core;
       if (c != null) {
         c.onMessage(message, source);
+      }
+    }
+
+    @Override
+    public void onMalformed(SipParseError error, InboundSource source) {
+      ProxyCore c = core;
+      if (c != null) {
+        c.onMalformed(error, source);
       }
     }
   }

@@ -7,6 +7,7 @@ import ai.oneinbox.edge.sip.agent.AgentCalls;
 import ai.oneinbox.edge.sip.agent.EndpointHealth;
 import ai.oneinbox.edge.sip.message.NameAddr;
 import ai.oneinbox.edge.sip.message.SipMessage;
+import ai.oneinbox.edge.sip.message.SipParseError;
 import ai.oneinbox.edge.sip.message.SipMessageEditor;
 import ai.oneinbox.edge.sip.message.SipRequest;
 import ai.oneinbox.edge.sip.message.SipResponse;
@@ -249,6 +250,12 @@ public final class ProxyCore implements SipMessageHandler {
 
   Shard shardFor(String callId) {
     return shards[Math.floorMod(callId.hashCode(), shards.length)];
+  }
+
+  /** What the codec refused (answered 400/505/513/414 or dropped) counts as a malformed rejection. */
+  @Override
+  public void onMalformed(SipParseError error, InboundSource source) {
+    metrics.rejected(ProxyMetrics.Rejected.MALFORMED);
   }
 
   @Override
