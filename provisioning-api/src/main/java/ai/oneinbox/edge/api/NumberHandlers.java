@@ -5,6 +5,7 @@ import ai.oneinbox.edge.api.TrunkRepository.TrunkRecord;
 import ai.oneinbox.edge.api.provider.AvailableNumber;
 import ai.oneinbox.edge.api.provider.NumberProvider;
 import ai.oneinbox.edge.api.provider.NumberSearch;
+import ai.oneinbox.edge.api.provider.NumberType;
 import ai.oneinbox.edge.api.provider.PurchaseRequest;
 import ai.oneinbox.edge.api.provider.PurchaseResult;
 import ai.oneinbox.edge.routing.E164;
@@ -72,7 +73,7 @@ final class NumberHandlers {
     // ---- Path A: search -------------------------------------------------------------------------------
 
     void available(RoutingContext ctx) {
-        Query q = Query.of(ctx, Set.of("country", "area_code", "contains", "limit"));
+        Query q = Query.of(ctx, Set.of("country", "area_code", "contains", "limit", "type"));
         String country = q.string("country").map(c -> c.toUpperCase(Locale.ROOT)).orElse(region);
         if (!country.matches("[A-Z]{2}")) {
             q.error("country", "must be an ISO 3166 alpha-2 code like US");
@@ -80,8 +81,12 @@ final class NumberHandlers {
         Optional<String> areaCode = q.digits("area_code", 1, 5);
         Optional<String> contains = q.digits("contains", 1, 15);
         int limit = q.integer("limit", 1, NumberSearch.MAX_LIMIT).orElse(20);
+        NumberType type = q.string("type").map(t -> NumberType.fromWire(t).orElseGet(() -> {
+            q.error("type", "must be one of local, toll_free, mobile");
+            return NumberType.LOCAL;
+        })).orElse(NumberType.LOCAL);
         q.done();
-        provider.search(new NumberSearch(country, areaCode, contains, limit))
+        provider.search(new NumberSearch(country, areaCode, contains, limit, type))
                 .map(found -> {
                     List<JsonObject> items = new ArrayList<>();
                     for (AvailableNumber n : found) {
@@ -90,6 +95,7 @@ final class NumberHandlers {
                                 .put("country", n.country())
                                 .put("area_code", n.areaCode().orElse(null))
                                 .put("locality", n.locality().orElse(null))
+                                .put("type", n.type().wireName())
                                 .put("provider", RouteJson.providerName(provider.kind())));
                     }
                     return Reply.ok(Json.list(items));

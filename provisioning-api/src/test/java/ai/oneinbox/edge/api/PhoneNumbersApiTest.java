@@ -89,6 +89,47 @@ class PhoneNumbersApiTest {
     }
 
     @Test
+    void searchByNumberTypeAndABadTypeIsA400NamingIt() {
+        Response local = node.get("/v1/phone-numbers/available?country=US&area_code=415&limit=2");
+        assertEquals(200, local.status(), local.body());
+        assertEquals("local", local.data().getJsonObject(0).getString("type"));
+        Response sameLocal = node.get("/v1/phone-numbers/available?country=US&area_code=415&limit=2&type=local");
+        assertEquals(local.data(), sameLocal.data());
+
+        Response tollFree = node.get("/v1/phone-numbers/available?country=US&type=toll_free&limit=100");
+        assertEquals(200, tollFree.status(), tollFree.body());
+        assertEquals(100, tollFree.data().size());
+        for (int i = 0; i < tollFree.data().size(); i++) {
+            JsonObject n = tollFree.data().getJsonObject(i);
+            assertEquals("toll_free", n.getString("type"), n.encode());
+            assertTrue(n.getString("phone_number").matches("\\+1(800|888)55501[0-9]{2}"), n.encode());
+        }
+        Response eightEightEight = node.get("/v1/phone-numbers/available?country=US&type=toll_free&area_code=888&contains=0142");
+        assertEquals(1, eightEightEight.data().size(), eightEightEight.body());
+        assertEquals("+18885550142", eightEightEight.data().getJsonObject(0).getString("phone_number"));
+
+        Response mobile = node.get("/v1/phone-numbers/available?country=US&type=mobile");
+        assertEquals(200, mobile.status(), mobile.body());
+        assertEquals(0, mobile.data().size());
+
+        for (String bad : new String[] {"tollfree", "LOCAL", "national", ""}) {
+            Response r = node.get("/v1/phone-numbers/available?country=US&type=" + bad);
+            assertEquals(400, r.status(), bad + ": " + r.body());
+            assertEquals(List.of("type"), r.fields(), r.body());
+        }
+    }
+
+    @Test
+    void aTollFreeNumberFromTheSearchCanBeBought() {
+        String chosen = node.get("/v1/phone-numbers/available?type=toll_free&area_code=800&limit=1").data().getJsonObject(0).getString("phone_number");
+        Response bought = node.post("/v1/phone-numbers", new JsonObject().put("phone_number", chosen).put("agent_id", "sales"));
+        assertEquals(201, bought.status(), bought.body());
+        Response after = node.get("/v1/phone-numbers/available?type=toll_free&area_code=800&limit=100");
+        assertEquals(99, after.data().size());
+        assertTrue(after.data().stream().map(o -> ((JsonObject) o).getString("phone_number")).noneMatch(chosen::equals));
+    }
+
+    @Test
     void pathA_numberOutsideTheInventoryIsConflict() {
         Response r = node.post("/v1/phone-numbers", new JsonObject().put("phone_number", "+14155559999").put("agent_id", "sales"));
         assertEquals(409, r.status(), r.body());

@@ -9,12 +9,19 @@ import java.util.Optional;
  * @param areaCode national area code (digits)
  * @param contains digits the number must contain
  * @param limit    1..100
+ * @param type     local, toll-free or mobile inventory
  */
-public record NumberSearch(String country, Optional<String> areaCode, Optional<String> contains, int limit) {
+public record NumberSearch(String country, Optional<String> areaCode, Optional<String> contains, int limit, NumberType type) {
 
     public static final int MAX_LIMIT = 100;
 
+    /** A search of the local (geographic) inventory. */
+    public NumberSearch(String country, Optional<String> areaCode, Optional<String> contains, int limit) {
+        this(country, areaCode, contains, limit, NumberType.LOCAL);
+    }
+
     public NumberSearch {
+        java.util.Objects.requireNonNull(type, "type");
         if (!country.matches("[A-Z]{2}")) {
             throw new IllegalArgumentException("country must be ISO 3166 alpha-2: " + country);
         }

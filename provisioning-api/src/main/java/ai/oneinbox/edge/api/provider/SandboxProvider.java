@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * The offline provider: a fixed, deterministic inventory of fictional numbers, NPA-555-0100..0199 for a set
- * of North American area codes (the 555-01xx lines are reserved for fiction). What is sold is kept in
+ * of North American area codes (the 555-01xx lines are reserved for fiction), and toll-free 800/888-555-0100..0199
+ * (US); no mobile numbers, as North American mobiles share the geographic codes. What is sold is kept in
  * PostgreSQL ({@code sandbox_sold}), so a sale survives restarts and two concurrent buyers of one number
  * cannot both win: the insert is the arbiter.
  */
@@ -25,6 +26,8 @@ public final class SandboxProvider implements NumberProvider {
     static final Map<String, String[]> AREAS = orderedAreas();
     static final int FIRST_LINE = 100;
     static final int LAST_LINE = 199;
+    /** Toll-free codes in the inventory, in order. */
+    static final List<String> TOLL_FREE = List.of("800", "888");
 
     private final SqlClient db;
     private final List<AvailableNumber> inventory;
@@ -39,6 +42,12 @@ public final class SandboxProvider implements NumberProvider {
                 all.add(new AvailableNumber(E164.of(digits), where[0], Optional.of(npa), Optional.of(where[1])));
             }
         });
+        for (String npa : TOLL_FREE) {
+            for (int line = FIRST_LINE; line <= LAST_LINE; line++) {
+                long digits = Long.parseLong("1" + npa + "5550" + line);
+                all.add(new AvailableNumber(E164.of(digits), "US", Optional.of(npa), Optional.empty(), NumberType.TOLL_FREE));
+            }
+        }
         this.inventory = List.copyOf(all);
         Set<Long> keys = new HashSet<>();
         all.forEach(n -> keys.add(n.number().value()));
@@ -74,7 +83,8 @@ public final class SandboxProvider implements NumberProvider {
     public Future<List<AvailableNumber>> search(NumberSearch search) {
         List<AvailableNumber> candidates = new ArrayList<>();
         for (AvailableNumber n : inventory) {
-            if (n.country().equals(search.country())
+            if (n.type() == search.type()
+                    && n.country().equals(search.country())
                     && search.areaCode().map(ac -> n.areaCode().orElse("").equals(ac)).orElse(true)
                     && search.contains().map(c -> n.number().digits().contains(c)).orElse(true)) {
                 candidates.add(n);

@@ -38,6 +38,8 @@ public final class FakeTelnyx extends FakeHttp {
 
     public final Set<String> keys = new HashSet<>();
     public final List<String> available = new ArrayList<>();
+    /** phone_number_type of an available number; absent means local. */
+    public final Map<String, String> types = new LinkedHashMap<>();
     public final Map<String, Owned> owned = new LinkedHashMap<>();
     public final Map<String, Connection> connections = new LinkedHashMap<>();
     private final Map<String, JsonObject> orders = new LinkedHashMap<>();
@@ -85,10 +87,13 @@ public final class FakeTelnyx extends FakeHttp {
             String ndc = q.getOrDefault("filter[national_destination_code]", "");
             String contains = q.getOrDefault("filter[phone_number][contains]", "");
             int limit = Integer.parseInt(q.getOrDefault("filter[limit]", "20"));
+            String type = q.getOrDefault("filter[phone_number_type]", "");
             JsonArray data = new JsonArray();
             for (String n : available) {
-                if (n.substring(2).startsWith(ndc) && n.contains(contains) && !owned.containsKey(n) && data.size() < limit) {
+                String its = types.getOrDefault(n, "local");
+                if ((type.isEmpty() || its.equals(type)) && n.substring(2).startsWith(ndc) && n.contains(contains) && !owned.containsKey(n) && data.size() < limit) {
                     data.add(new JsonObject().put("record_type", "available_phone_number").put("phone_number", n)
+                            .put("phone_number_type", its)
                             .put("vanity_format", "").put("best_effort", false).put("quickship", true).put("reservable", true)
                             .put("region_information", new JsonArray()
                                     .add(new JsonObject().put("region_type", "country_code").put("region_name", cc))

@@ -17,7 +17,15 @@ import java.nio.charset.StandardCharsets;
  */
 public final class FakeTwilio extends FakeHttp {
 
-    public record Available(String number, String locality, String region) {}
+    /** A number for sale in one of the {@code Local}, {@code TollFree} or {@code Mobile} lists. */
+    public record Available(String number, String locality, String region, String list) {
+
+        public Available(String number, String locality, String region) {
+            this(number, locality, region, "Local");
+        }
+    }
+
+    private static final java.util.Set<String> LISTS = java.util.Set.of("Local", "TollFree", "Mobile");
 
     public static final class Incoming {
         public final String sid;
@@ -128,8 +136,9 @@ public final class FakeTwilio extends FakeHttp {
                     .put("status", "active").put("type", "Full").put("owner_account_sid", account)
                     .put("uri", "/2010-04-01/Accounts/" + account + ".json").encode());
         }
-        if (seg.length == 7 && seg[4].equals("AvailablePhoneNumbers") && seg[6].equals("Local.json")) {
-            return search(call, account, seg[5]);
+        if (seg.length == 7 && seg[4].equals("AvailablePhoneNumbers") && seg[6].endsWith(".json")
+                && LISTS.contains(seg[6].substring(0, seg[6].length() - ".json".length()))) {
+            return search(call, account, seg[5], seg[6].substring(0, seg[6].length() - ".json".length()));
         }
         if (seg[4].equals("IncomingPhoneNumbers.json")) {
             return call.method().equals("POST") ? buy(call, account) : listIncoming(call, account);
@@ -145,14 +154,14 @@ public final class FakeTwilio extends FakeHttp {
         return error(404, 20404, "The requested resource " + p + " was not found");
     }
 
-    private Answer search(Call call, String account, String country) {
+    private Answer search(Call call, String account, String country, String list) {
         String area = call.query().getOrDefault("AreaCode", "");
         String contains = call.query().getOrDefault("Contains", "");
         int size = Integer.parseInt(call.query().getOrDefault("PageSize", "50"));
         JsonArray items = new JsonArray();
         for (Available a : available) {
             String national = a.number().substring(2);
-            if ((area.isEmpty() || national.startsWith(area)) && a.number().contains(contains) && !owned.containsKey(a.number())
+            if (a.list().equals(list) && (area.isEmpty() || national.startsWith(area)) && a.number().contains(contains) && !owned.containsKey(a.number())
                     && items.size() < size) {
                 items.add(new JsonObject().put("friendly_name", "(" + national.substring(0, 3) + ") " + national.substring(3, 6) + "-" + national.substring(6))
                         .put("phone_number", a.number()).put("lata", "722").put("locality", a.locality()).put("rate_center", a.locality().toUpperCase())
@@ -161,7 +170,7 @@ public final class FakeTwilio extends FakeHttp {
                         .put("capabilities", new JsonObject().put("voice", true).put("SMS", true).put("MMS", true)));
             }
         }
-        String uri = "/2010-04-01/Accounts/" + account + "/AvailablePhoneNumbers/" + country + "/Local.json";
+        String uri = "/2010-04-01/Accounts/" + account + "/AvailablePhoneNumbers/" + country + "/" + list + ".json";
         return Answer.json(200, new JsonObject().put("available_phone_numbers", items).put("uri", uri)
                 .put("end", Math.max(0, items.size() - 1)).put("first_page_uri", uri).put("next_page_uri", null)
                 .put("page", 0).put("page_size", size).put("previous_page_uri", null).put("start", 0).encode());

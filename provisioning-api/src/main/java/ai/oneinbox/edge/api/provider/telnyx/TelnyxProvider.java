@@ -91,6 +91,8 @@ public final class TelnyxProvider implements NumberProvider {
         // The API has grown enum values this SDK version does not know (e.g. phone_number_type "local"):
         // a field we do not read must not fail the whole answer.
         client.getJSON().getMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL);
+        // This SDK sends the type as filter[number_type]; the API documents filter[phone_number_type].
+        client.getHttpClient().register(new PhoneNumberTypeFilter());
         int timeout = (int) Math.min(Integer.MAX_VALUE, calls.policy().requestTimeout().toMillis());
         client.setConnectTimeout(timeout);
         client.setReadTimeout(timeout);
@@ -106,7 +108,8 @@ public final class TelnyxProvider implements NumberProvider {
         return calls.run("Telnyx search", () -> {
             var request = new NumberSearchApi(client).listAvailablePhoneNumbers()
                     .filterCountryCode(search.country())
-                    .filterLimit(search.limit());
+                    .filterLimit(search.limit())
+                    .filterNumberType(search.type().wireName());
             search.areaCode().ifPresent(request::filterNationalDestinationCode);
             search.contains().ifPresent(request::filterPhoneNumberContains);
             List<AvailableNumber> found = new ArrayList<>();
@@ -116,7 +119,8 @@ public final class TelnyxProvider implements NumberProvider {
                 found.add(new AvailableNumber(number, region(n, RegionInformation.RegionTypeEnum.COUNTRY_CODE).orElse(search.country()),
                         search.areaCode().or(() -> nanpAreaCode(number)),
                         region(n, RegionInformation.RegionTypeEnum.RATE_CENTER)
-                                .map(rc -> rc + region(n, RegionInformation.RegionTypeEnum.STATE).map(s -> ", " + s).orElse(""))));
+                                .map(rc -> rc + region(n, RegionInformation.RegionTypeEnum.STATE).map(s -> ", " + s).orElse("")),
+                        search.type()));
                 if (found.size() == search.limit()) {
                     break;
                 }

@@ -21,6 +21,8 @@ import com.twilio.rest.api.v2010.Account;
 import com.twilio.rest.api.v2010.account.IncomingPhoneNumber;
 import com.twilio.rest.api.v2010.account.IncomingPhoneNumberCreator;
 import com.twilio.rest.api.v2010.account.availablephonenumbercountry.Local;
+import com.twilio.rest.api.v2010.account.availablephonenumbercountry.Mobile;
+import com.twilio.rest.api.v2010.account.availablephonenumbercountry.TollFree;
 import com.twilio.rest.trunking.v1.Trunk;
 import com.twilio.rest.trunking.v1.trunk.OriginationUrl;
 import com.twilio.type.PhoneNumber;
@@ -32,7 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Numbers through Twilio's REST API with the official SDK: {@code AvailablePhoneNumbers/{country}/Local}
+ * Numbers through Twilio's REST API with the official SDK: {@code AvailablePhoneNumbers/{country}/Local|TollFree|Mobile}
  * to search, {@code IncomingPhoneNumbers} to buy (attached to the platform's Elastic SIP trunk), list and
  * release, {@code Accounts/{sid}} to verify credentials, and {@code trunking/v1} for a number's trunk (its
  * phone numbers, termination domain and origination URLs).
@@ -81,21 +83,68 @@ public final class TwilioProvider implements NumberProvider {
     @Override
     public Future<List<AvailableNumber>> search(NumberSearch search) {
         return calls.run("Twilio search", () -> {
-            var reader = Local.reader(accountSid, search.country()).setPageSize((long) search.limit());
-            search.areaCode().ifPresent(a -> reader.setAreaCode(Integer.valueOf(a)));
-            search.contains().ifPresent(reader::setContains);
             List<AvailableNumber> found = new ArrayList<>();
-            for (Local n : reader.read(client).setLimit(search.limit())) {
-                E164 number = e164(n.getPhoneNumber());
+            for (Listing n : listings(search)) {
+                E164 number = e164(n.number());
                 Optional<String> area = search.areaCode().or(() -> nanpAreaCode(number));
-                found.add(new AvailableNumber(number, n.getIsoCountry() == null ? search.country() : n.getIsoCountry(),
-                        area, Optional.ofNullable(n.getLocality()).map(l -> n.getRegion() == null ? l : l + ", " + n.getRegion())));
+                found.add(new AvailableNumber(number, n.isoCountry() == null ? search.country() : n.isoCountry(), area,
+                        Optional.ofNullable(n.locality()).map(l -> n.region() == null ? l : l + ", " + n.region()), search.type()));
                 if (found.size() == search.limit()) {
                     break;
                 }
             }
             return List.copyOf(found);
         }, this::classify);
+    }
+
+    /** The fields read from one {@code AvailablePhoneNumbers} entry; the three SDK classes share no supertype. */
+    private record Listing(PhoneNumber number, String isoCountry, String locality, String region) {}
+
+    /** {@code AvailablePhoneNumbers/{country}/Local|TollFree|Mobile} with the same filters, at most one page. */
+    private List<Listing> listings(NumberSearch search) {
+        Integer areaCode = search.areaCode().map(Integer::valueOf).orElse(null);
+        String contains = search.contains().orElse(null);
+        long pageSize = search.limit();
+        List<Listing> out = new ArrayList<>();
+        switch (search.type()) {
+            case LOCAL -> {
+                var reader = Local.reader(accountSid, search.country()).setPageSize(pageSize);
+                if (areaCode != null) {
+                    reader.setAreaCode(areaCode);
+                }
+                if (contains != null) {
+                    reader.setContains(contains);
+                }
+                for (Local n : reader.read(client).setLimit(search.limit())) {
+                    out.add(new Listing(n.getPhoneNumber(), n.getIsoCountry(), n.getLocality(), n.getRegion()));
+                }
+            }
+            case TOLL_FREE -> {
+                var reader = TollFree.reader(accountSid, search.country()).setPageSize(pageSize);
+                if (areaCode != null) {
+                    reader.setAreaCode(areaCode);
+                }
+                if (contains != null) {
+                    reader.setContains(contains);
+                }
+                for (TollFree n : reader.read(client).setLimit(search.limit())) {
+                    out.add(new Listing(n.getPhoneNumber(), n.getIsoCountry(), n.getLocality(), n.getRegion()));
+                }
+            }
+            case MOBILE -> {
+                var reader = Mobile.reader(accountSid, search.country()).setPageSize(pageSize);
+                if (areaCode != null) {
+                    reader.setAreaCode(areaCode);
+                }
+                if (contains != null) {
+                    reader.setContains(contains);
+                }
+                for (Mobile n : reader.read(client).setLimit(search.limit())) {
+                    out.add(new Listing(n.getPhoneNumber(), n.getIsoCountry(), n.getLocality(), n.getRegion()));
+                }
+            }
+        }
+        return out;
     }
 
     @Override

@@ -12,6 +12,7 @@ import ai.oneinbox.edge.api.provider.CredentialCheck;
 import ai.oneinbox.edge.api.provider.FakeHttp.Answer;
 import ai.oneinbox.edge.api.provider.FakeTelnyx;
 import ai.oneinbox.edge.api.provider.NumberSearch;
+import ai.oneinbox.edge.api.provider.NumberType;
 import ai.oneinbox.edge.api.provider.OwnedNumber;
 import ai.oneinbox.edge.api.provider.ProviderCalls;
 import ai.oneinbox.edge.api.provider.ProviderException;
@@ -85,6 +86,30 @@ class TelnyxProviderTest {
         assertEquals("5550", q.get("filter[phone_number][contains]"));
         assertEquals("10", q.get("filter[limit]"));
         assertEquals("Bearer " + KEY, fake.calls.get(0).authorization());
+    }
+
+    @Test
+    void eachNumberTypeIsSentAsTheDocumentedPhoneNumberTypeFilter() {
+        fake.available.addAll(List.of("+18005550142", "+18885550150", "+14155550177"));
+        fake.types.put("+18005550142", "toll_free");
+        fake.types.put("+18885550150", "toll_free");
+        fake.types.put("+14155550177", "mobile");
+        TelnyxProvider p = provider();
+
+        List<AvailableNumber> tollFree = await(p.search(new NumberSearch("US", Optional.empty(), Optional.empty(), 10, NumberType.TOLL_FREE)));
+        assertEquals(List.of(n("+18005550142"), n("+18885550150")), tollFree.stream().map(AvailableNumber::number).toList());
+        assertTrue(tollFree.stream().allMatch(a -> a.type() == NumberType.TOLL_FREE));
+        Map<String, String> q = fake.calls.get(fake.calls.size() - 1).query();
+        assertEquals("toll_free", q.get("filter[phone_number_type]"));
+        assertFalse(q.containsKey("filter[number_type]"), q.toString());
+
+        List<AvailableNumber> mobile = await(p.search(new NumberSearch("US", Optional.of("415"), Optional.empty(), 10, NumberType.MOBILE)));
+        assertEquals(List.of(n("+14155550177")), mobile.stream().map(AvailableNumber::number).toList());
+        assertEquals("mobile", fake.calls.get(fake.calls.size() - 1).query().get("filter[phone_number_type]"));
+
+        List<AvailableNumber> local = await(p.search(new NumberSearch("US", Optional.empty(), Optional.empty(), 10)));
+        assertEquals(4, local.size());
+        assertEquals("local", fake.calls.get(fake.calls.size() - 1).query().get("filter[phone_number_type]"));
     }
 
     @Test

@@ -12,6 +12,7 @@ import ai.oneinbox.edge.api.provider.CredentialCheck;
 import ai.oneinbox.edge.api.provider.FakeHttp.Answer;
 import ai.oneinbox.edge.api.provider.FakeTwilio;
 import ai.oneinbox.edge.api.provider.NumberSearch;
+import ai.oneinbox.edge.api.provider.NumberType;
 import ai.oneinbox.edge.api.provider.OwnedNumber;
 import ai.oneinbox.edge.api.provider.ProviderCalls;
 import ai.oneinbox.edge.api.provider.ProviderException;
@@ -85,6 +86,31 @@ class TwilioProviderTest {
         assertEquals("415", call.query().get("AreaCode"));
         assertEquals("5550", call.query().get("Contains"));
         assertTrue(call.authorization().startsWith("Basic "));
+    }
+
+    @Test
+    void eachNumberTypeSearchesItsOwnListWithTheSameFilters() {
+        fake.available.add(new FakeTwilio.Available("+18005550142", "", "", "TollFree"));
+        fake.available.add(new FakeTwilio.Available("+18885550150", "", "", "TollFree"));
+        fake.available.add(new FakeTwilio.Available("+14155550177", "San Francisco", "CA", "Mobile"));
+        TwilioProvider p = provider(TOKEN, false);
+
+        List<AvailableNumber> tollFree = await(p.search(new NumberSearch("US", Optional.of("800"), Optional.of("5550"), 10, NumberType.TOLL_FREE)));
+        assertEquals(List.of(n("+18005550142")), tollFree.stream().map(AvailableNumber::number).toList());
+        assertEquals(NumberType.TOLL_FREE, tollFree.get(0).type());
+        var call = fake.calls.get(fake.calls.size() - 1);
+        assertEquals("/2010-04-01/Accounts/" + SID + "/AvailablePhoneNumbers/US/TollFree.json", call.path());
+        assertEquals("800", call.query().get("AreaCode"));
+        assertEquals("5550", call.query().get("Contains"));
+
+        List<AvailableNumber> mobile = await(p.search(new NumberSearch("US", Optional.empty(), Optional.empty(), 10, NumberType.MOBILE)));
+        assertEquals(List.of(n("+14155550177")), mobile.stream().map(AvailableNumber::number).toList());
+        assertEquals(NumberType.MOBILE, mobile.get(0).type());
+        assertEquals("/2010-04-01/Accounts/" + SID + "/AvailablePhoneNumbers/US/Mobile.json", fake.calls.get(fake.calls.size() - 1).path());
+
+        List<AvailableNumber> local = await(p.search(new NumberSearch("US", Optional.empty(), Optional.empty(), 10)));
+        assertEquals(4, local.size());
+        assertTrue(local.stream().allMatch(a -> a.type() == NumberType.LOCAL), local.toString());
     }
 
     @Test
