@@ -42,10 +42,22 @@ public final class Database implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    /** Starts (embedded) or reaches (external) the server and applies pending migrations; blocking. */
+    /**
+     * Starts (embedded) or reaches (external) the server and applies pending migrations; blocking. An embedded
+     * server also stops by itself when the JVM exits.
+     */
     public static Database start(DatabaseConfig config, Path dataDir) {
+        return start(config, dataDir, true);
+    }
+
+    /**
+     * As {@link #start(DatabaseConfig, Path)}; with {@code stopOnJvmExit} false the embedded server stops only
+     * on {@link #close()}: for a caller that owns the shutdown order (the launcher drains SIP and closes the
+     * API and the feed before the database; a JVM hook of the database's own would race with that).
+     */
+    public static Database start(DatabaseConfig config, Path dataDir, boolean stopOnJvmExit) {
         long started = System.nanoTime();
-        Database db = config.embedded() ? startEmbedded(config, dataDir) : external(config);
+        Database db = config.embedded() ? startEmbedded(config, dataDir, stopOnJvmExit) : external(config);
         try {
             db.migrate();
         } catch (RuntimeException e) {
@@ -58,7 +70,7 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
-    private static Database startEmbedded(DatabaseConfig config, Path dataDir) {
+    private static Database startEmbedded(DatabaseConfig config, Path dataDir, boolean stopOnJvmExit) {
         Path pgDir = dataDir.resolve("pg");
         try {
             Files.createDirectories(pgDir);
@@ -67,6 +79,7 @@ public final class Database implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPort(freeLoopbackPort())
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    .setRegisterShutdownHook(stopOnJvmExit)
                     .start();
             PgConnectOptions options = new PgConnectOptions()
                     .setHost("127.0.0.1")

@@ -82,7 +82,8 @@ final class EdgeNode implements AutoCloseable {
         started.push(() -> vertx.close().await());
 
         DatabaseConfig dbConfig = new DatabaseConfig(config.database().url().orElse(""), config.database().poolSize());
-        database = Database.start(dbConfig, config.dataDir());
+        // The launcher's shutdown hook stops the database last, after draining SIP and closing the API and feed.
+        database = Database.start(dbConfig, config.dataDir(), false);
         started.push(database);
 
         // with the secrets key: trunks reach the table with their SIP credentials (outbound digest)
