@@ -128,6 +128,13 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
       answer(refuse.status(), refuse.reasonPhrase());
       return;
     }
+    if (decision instanceof OutboundDecision.Challenge challenge) {
+      why = challenge.why();
+      outcome = "challenged";
+      String[] c = challenge.challenges();
+      answer(407, "Proxy Authentication Required", "Proxy-Authenticate", c[0], "Proxy-Authenticate", c[1]);
+      return;
+    }
     call = (OutboundDecision.Proceed) decision;
     OutboundDecision.TrunkChoice trunk = call.trunk();
     trunkName = trunk.name();

@@ -17,9 +17,21 @@ import java.util.Optional;
  * @param dnsServer the DNS server trunk hosts are resolved with (RFC 3263); empty: the system's
  * @param dnsMinTtl the shortest time an answer is cached (a TTL of 0 would mean a query per call)
  * @param dnsMaxTtl the longest time an answer is cached, whatever its TTL
+ * @param authRealm the realm of the digest challenge to agents calling from an unregistered address;
+ *     empty: {@code oneinbox}
+ * @param nonceSecret what the agent-digest nonce key is derived from (the launcher passes the secrets
+ *     key, which every node of one database shares); empty: a random key per node (one node only)
  */
 public record OutboundConfig(String platformTrunkUri, int maxCallsPerNumber, int maxCallsPerTrunk,
-    Duration retryAfter, Optional<InetSocketAddress> dnsServer, Duration dnsMinTtl, Duration dnsMaxTtl) {
+    Duration retryAfter, Optional<InetSocketAddress> dnsServer, Duration dnsMinTtl, Duration dnsMaxTtl,
+    String authRealm, String nonceSecret) {
+
+  /** Without agent-digest settings: realm {@code oneinbox}, a random nonce key. */
+  public OutboundConfig(String platformTrunkUri, int maxCallsPerNumber, int maxCallsPerTrunk,
+      Duration retryAfter, Optional<InetSocketAddress> dnsServer, Duration dnsMinTtl, Duration dnsMaxTtl) {
+    this(platformTrunkUri, maxCallsPerNumber, maxCallsPerTrunk, retryAfter, dnsServer, dnsMinTtl, dnsMaxTtl,
+        "", "");
+  }
 
   public OutboundConfig {
     Objects.requireNonNull(platformTrunkUri, "platformTrunkUri");
@@ -27,6 +39,11 @@ public record OutboundConfig(String platformTrunkUri, int maxCallsPerNumber, int
     Objects.requireNonNull(dnsServer, "dnsServer");
     Objects.requireNonNull(dnsMinTtl, "dnsMinTtl");
     Objects.requireNonNull(dnsMaxTtl, "dnsMaxTtl");
+    Objects.requireNonNull(authRealm, "authRealm");
+    Objects.requireNonNull(nonceSecret, "nonceSecret");
+    if (authRealm.indexOf('"') >= 0 || authRealm.indexOf('\\') >= 0) {
+      throw new IllegalArgumentException("outbound.auth_realm must not contain quotes or backslashes");
+    }
     if (maxCallsPerNumber < 0 || maxCallsPerTrunk < 0) {
       throw new IllegalArgumentException("outbound call limits must be >= 0 (0 = unlimited)");
     }
@@ -39,5 +56,18 @@ public record OutboundConfig(String platformTrunkUri, int maxCallsPerNumber, int
   public static OutboundConfig defaults() {
     return new OutboundConfig("", 10, 0, Duration.ofSeconds(5), Optional.empty(), Duration.ofSeconds(5),
         Duration.ofHours(1));
+  }
+
+  /** The realm challenges name. */
+  public String realm() {
+    return authRealm.isEmpty() ? "oneinbox" : authRealm;
+  }
+
+  @Override
+  public String toString() {
+    return "OutboundConfig[platformTrunkUri=" + platformTrunkUri + ", maxCallsPerNumber=" + maxCallsPerNumber
+        + ", maxCallsPerTrunk=" + maxCallsPerTrunk + ", retryAfter=" + retryAfter + ", dnsServer=" + dnsServer
+        + ", dnsMinTtl=" + dnsMinTtl + ", dnsMaxTtl=" + dnsMaxTtl + ", authRealm=" + authRealm
+        + ", nonceSecret=***]";
   }
 }

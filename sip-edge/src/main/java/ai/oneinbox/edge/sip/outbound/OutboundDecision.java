@@ -13,6 +13,9 @@ sealed interface OutboundDecision {
   /** Refuse it: {@code status} with {@code reasonPhrase}; {@code why} goes to the call record. */
   record Refuse(int status, String reasonPhrase, String why) implements OutboundDecision {}
 
+  /** Answer 407 with {@code challenges} ({@code Proxy-Authenticate} values); {@code why} to the record. */
+  record Challenge(String[] challenges, String why) implements OutboundDecision {}
+
   /** Send it to {@code trunk} with {@code destination} in the Request-URI. */
   record Proceed(Agent agent, E164 caller, E164 destination, TrunkChoice trunk) implements OutboundDecision {}
 
