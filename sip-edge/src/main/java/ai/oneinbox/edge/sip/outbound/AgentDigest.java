@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +32,15 @@ final class AgentDigest {
   private final SecretKeySpec key;
   private final Clock clock;
   private final String realm;
+  private final List<String> algorithms;
 
   AgentDigest(byte[] key, Clock clock, String realm) {
+    this(key, clock, realm, OutboundConfig.DEFAULT_AUTH_ALGORITHMS);
+  }
+
+  /** {@code algorithms}: those offered, most preferred first; answers are accepted only in these. */
+  AgentDigest(byte[] key, Clock clock, String realm, List<String> algorithms) {
+    this.algorithms = List.copyOf(algorithms);
     if (key.length < 16) {
       throw new IllegalArgumentException("the nonce key must have at least 16 bytes");
     }
@@ -77,12 +85,15 @@ final class AgentDigest {
     return Math.abs(now - seconds) > NONCE_LIFETIME.toSeconds() ? NonceState.STALE : NonceState.VALID;
   }
 
-  /** The two challenges of a 407, strongest first (RFC 7616 §3.7); {@code stale} after an expired nonce. */
+  /**
+   * The challenges of a 407, one per offered algorithm in order of preference (RFC 7616 §3.7, RFC 8760
+   * §2.4); {@code stale} after an expired nonce.
+   */
   String[] challenges(boolean stale) {
     String nonce = nonce();
     String common = "Digest realm=\"" + realm + "\", nonce=\"" + nonce + "\", qop=\"auth\""
         + (stale ? ", stale=true" : "");
-    return new String[] {common + ", algorithm=SHA-256", common + ", algorithm=MD5"};
+    return algorithms.stream().map(a -> common + ", algorithm=" + a).toArray(String[]::new);
   }
 
   /** The outcome of a {@code Proxy-Authorization} against an agent's credentials. */
@@ -121,7 +132,7 @@ final class AgentDigest {
       return new Verdict.Rejected("realm is not " + realm);
     }
     String algorithm = p.getOrDefault("algorithm", "MD5").toUpperCase(Locale.ROOT);
-    if (!algorithm.equals("MD5") && !algorithm.equals("SHA-256")) {
+    if (!algorithms.contains(algorithm)) {
       return new Verdict.Rejected("algorithm " + algorithm + " not offered");
     }
     NonceState state = check(nonce);

@@ -31,7 +31,8 @@ public final class Outbound implements AutoCloseable {
     this.core = core;
     this.config = config;
     this.router = new OutboundRouter(core.table(), config, core.config().defaultRegion(),
-        new AgentDigest(nonceKey(config.nonceSecret()), java.time.Clock.systemUTC(), config.realm()));
+        new AgentDigest(nonceKey(config.nonceSecret()), java.time.Clock.systemUTC(), config.realm(),
+            config.authAlgorithms()));
     this.limits = new OutboundLimits(core::nanoTime, SESSION_BOUND.toNanos());
     this.metrics = new OutboundMetrics(registry);
   }

@@ -132,7 +132,12 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
       why = challenge.why();
       outcome = "challenged";
       String[] c = challenge.challenges();
-      answer(407, "Proxy Authentication Required", "Proxy-Authenticate", c[0], "Proxy-Authenticate", c[1]);
+      String[] headers = new String[c.length * 2];
+      for (int i = 0; i < c.length; i++) {
+        headers[2 * i] = "Proxy-Authenticate";
+        headers[2 * i + 1] = c[i];
+      }
+      answer(407, "Proxy Authentication Required", headers);
       return;
     }
     call = (OutboundDecision.Proceed) decision;

@@ -2,8 +2,10 @@ package ai.oneinbox.edge.sip.outbound;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code outbound} section of {@code config/edge.yaml}.
@@ -21,17 +23,23 @@ import java.util.Optional;
  *     empty: {@code oneinbox}
  * @param nonceSecret what the agent-digest nonce key is derived from (the launcher passes the secrets
  *     key, which every node of one database shares); empty: a random key per node (one node only)
+ * @param authAlgorithms the digest algorithms challenges offer, one {@code Proxy-Authenticate} each, most
+ *     preferred first (RFC 8760 §2.4); {@code MD5} alone serves agents that take the topmost challenge even
+ *     when they cannot answer it (SIPp 3.6, older phones)
  */
 public record OutboundConfig(String platformTrunkUri, int maxCallsPerNumber, int maxCallsPerTrunk,
     Duration retryAfter, Optional<InetSocketAddress> dnsServer, Duration dnsMinTtl, Duration dnsMaxTtl,
-    String authRealm, String nonceSecret) {
+    String authRealm, String nonceSecret, List<String> authAlgorithms) {
 
   /** Without agent-digest settings: realm {@code oneinbox}, a random nonce key. */
   public OutboundConfig(String platformTrunkUri, int maxCallsPerNumber, int maxCallsPerTrunk,
       Duration retryAfter, Optional<InetSocketAddress> dnsServer, Duration dnsMinTtl, Duration dnsMaxTtl) {
     this(platformTrunkUri, maxCallsPerNumber, maxCallsPerTrunk, retryAfter, dnsServer, dnsMinTtl, dnsMaxTtl,
-        "", "");
+        "", "", DEFAULT_AUTH_ALGORITHMS);
   }
+
+  /** SHA-256 first, MD5 for the agents that know no better. */
+  public static final List<String> DEFAULT_AUTH_ALGORITHMS = List.of("SHA-256", "MD5");
 
   public OutboundConfig {
     Objects.requireNonNull(platformTrunkUri, "platformTrunkUri");
@@ -41,6 +49,12 @@ public record OutboundConfig(String platformTrunkUri, int maxCallsPerNumber, int
     Objects.requireNonNull(dnsMaxTtl, "dnsMaxTtl");
     Objects.requireNonNull(authRealm, "authRealm");
     Objects.requireNonNull(nonceSecret, "nonceSecret");
+    authAlgorithms = List.copyOf(authAlgorithms);
+    if (authAlgorithms.isEmpty() || !List.of("SHA-256", "MD5").containsAll(authAlgorithms)
+        || Set.copyOf(authAlgorithms).size() != authAlgorithms.size()) {
+      throw new IllegalArgumentException("outbound.auth_algorithms must list SHA-256 and/or MD5 once each: "
+          + authAlgorithms);
+    }
     if (authRealm.indexOf('"') >= 0 || authRealm.indexOf('\\') >= 0) {
       throw new IllegalArgumentException("outbound.auth_realm must not contain quotes or backslashes");
     }
@@ -68,6 +82,6 @@ public record OutboundConfig(String platformTrunkUri, int maxCallsPerNumber, int
     return "OutboundConfig[platformTrunkUri=" + platformTrunkUri + ", maxCallsPerNumber=" + maxCallsPerNumber
         + ", maxCallsPerTrunk=" + maxCallsPerTrunk + ", retryAfter=" + retryAfter + ", dnsServer=" + dnsServer
         + ", dnsMinTtl=" + dnsMinTtl + ", dnsMaxTtl=" + dnsMaxTtl + ", authRealm=" + authRealm
-        + ", nonceSecret=***]";
+        + ", nonceSecret=***, authAlgorithms=" + authAlgorithms + ']';
   }
 }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -174,6 +175,28 @@ class AgentDigestTest {
     assertInstanceOf(AgentDigest.Verdict.Stale.class,
         d.verify(DigestAnswer.credentials(c, "agent-1", "s3cret-agent", "INVITE", uri, "c1"), "INVITE", AGENT));
     assertRejected(d, DigestAnswer.credentials(c, "agent-1", "wrong", "INVITE", uri, "c1"), "INVITE");
+  }
+
+  @Test
+  void onlyOfferedAlgorithmsAreChallengedAndAccepted() {
+    AgentDigest both = new AgentDigest(KEY, new ManualClock(T0), "oneinbox");
+    AgentDigest md5 = new AgentDigest(KEY, new ManualClock(T0), "oneinbox", List.of("MD5"));
+    assertEquals(1, md5.challenges(false).length);
+    DigestChallenge sha = DigestChallenge.parse(both.challenges(false)[0]).orElseThrow();
+    String answer = DigestAnswer.credentials(sha, "agent-1", "s3cret-agent", "INVITE", "sip:x@y", "c1");
+    assertInstanceOf(AgentDigest.Verdict.Accepted.class, both.verify(answer, "INVITE", AGENT));
+    assertRejected(md5, answer, "INVITE");
+  }
+
+  @Test
+  void configRefusesUnknownAlgorithmsAndHidesTheNonceSecret() {
+    OutboundConfig d = OutboundConfig.defaults();
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new OutboundConfig("", 0,
+        0, d.retryAfter(), d.dnsServer(), d.dnsMinTtl(), d.dnsMaxTtl(), "", "", List.of("SHA-512-256")));
+    OutboundConfig c = new OutboundConfig("", 0, 0, d.retryAfter(), d.dnsServer(), d.dnsMinTtl(), d.dnsMaxTtl(),
+        "", "very secret", List.of("MD5"));
+    assertFalse(c.toString().contains("very secret"), c.toString());
+    assertEquals("oneinbox", c.realm());
   }
 
   @Test
