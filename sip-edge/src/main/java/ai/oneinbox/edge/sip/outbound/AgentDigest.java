@@ -89,11 +89,11 @@ final class AgentDigest {
    * The challenges of a 407, one per offered algorithm in order of preference (RFC 7616 §3.7, RFC 8760
    * §2.4); {@code stale} after an expired nonce.
    */
-  String[] challenges(boolean stale) {
+  List<String> challenges(boolean stale) {
     String nonce = nonce();
     String common = "Digest realm=\"" + realm + "\", nonce=\"" + nonce + "\", qop=\"auth\""
         + (stale ? ", stale=true" : "");
-    return algorithms.stream().map(a -> common + ", algorithm=" + a).toArray(String[]::new);
+    return algorithms.stream().map(a -> common + ", algorithm=" + a).toList();
   }
 
   /** The outcome of a {@code Proxy-Authorization} against an agent's credentials. */

@@ -131,11 +131,11 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
     if (decision instanceof OutboundDecision.Challenge challenge) {
       why = challenge.why();
       outcome = "challenged";
-      String[] c = challenge.challenges();
-      String[] headers = new String[c.length * 2];
-      for (int i = 0; i < c.length; i++) {
+      List<String> c = challenge.challenges();
+      String[] headers = new String[c.size() * 2];
+      for (int i = 0; i < c.size(); i++) {
         headers[2 * i] = "Proxy-Authenticate";
-        headers[2 * i + 1] = c[i];
+        headers[2 * i + 1] = c.get(i);
       }
       answer(407, "Proxy Authentication Required", headers);
       return;

@@ -5,6 +5,7 @@ import ai.oneinbox.edge.routing.E164;
 import ai.oneinbox.edge.routing.Provider;
 import ai.oneinbox.edge.routing.TrunkCredentials;
 import ai.oneinbox.edge.sip.message.SipUri;
+import java.util.List;
 import java.util.Optional;
 
 /** What the edge does with an agent's outbound INVITE. */
@@ -14,7 +15,7 @@ sealed interface OutboundDecision {
   record Refuse(int status, String reasonPhrase, String why) implements OutboundDecision {}
 
   /** Answer 407 with {@code challenges} ({@code Proxy-Authenticate} values); {@code why} to the record. */
-  record Challenge(String[] challenges, String why) implements OutboundDecision {}
+  record Challenge(List<String> challenges, String why) implements OutboundDecision {}
 
   /** Send it to {@code trunk} with {@code destination} in the Request-URI. */
   record Proceed(Agent agent, E164 caller, E164 destination, TrunkChoice trunk) implements OutboundDecision {}

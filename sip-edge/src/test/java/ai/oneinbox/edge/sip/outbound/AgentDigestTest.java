@@ -114,16 +114,16 @@ class AgentDigestTest {
   @Test
   void challengesOfferSha256ThenMd5WithQopAuth() {
     AgentDigest d = new AgentDigest(KEY, new ManualClock(T0), "edge.example");
-    String[] c = d.challenges(false);
-    assertEquals(2, c.length);
-    DigestChallenge sha = DigestChallenge.parse(c[0]).orElseThrow();
-    DigestChallenge md5 = DigestChallenge.parse(c[1]).orElseThrow();
+    List<String> c = d.challenges(false);
+    assertEquals(2, c.size());
+    DigestChallenge sha = DigestChallenge.parse(c.get(0)).orElseThrow();
+    DigestChallenge md5 = DigestChallenge.parse(c.get(1)).orElseThrow();
     assertEquals("SHA-256", sha.algorithm());
     assertEquals("MD5", md5.algorithm());
     assertEquals("edge.example", sha.realm());
     assertTrue(sha.qopAuth() && md5.qopAuth());
-    assertFalse(c[0].contains("stale"));
-    assertTrue(d.challenges(true)[0].contains("stale=true"));
+    assertFalse(c.get(0).contains("stale"));
+    assertTrue(d.challenges(true).get(0).contains("stale=true"));
   }
 
   @Test
@@ -150,7 +150,7 @@ class AgentDigestTest {
   @Test
   void wrongPasswordUserRealmMethodOrNonceIsRejected() {
     AgentDigest d = new AgentDigest(KEY, new ManualClock(T0), "oneinbox");
-    DigestChallenge c = DigestChallenge.parse(d.challenges(false)[0]).orElseThrow();
+    DigestChallenge c = DigestChallenge.parse(d.challenges(false).get(0)).orElseThrow();
     String uri = "sip:+14155550123@127.0.0.1";
     assertRejected(d, DigestAnswer.credentials(c, "agent-1", "wrong", "INVITE", uri, "c1"), "INVITE");
     assertRejected(d, DigestAnswer.credentials(c, "agent-2", "s3cret-agent", "INVITE", uri, "c1"), "INVITE");
@@ -169,7 +169,7 @@ class AgentDigestTest {
   void rightAnswerToAnExpiredNonceIsStaleAndAWrongOneRejected() {
     ManualClock clock = new ManualClock(T0);
     AgentDigest d = new AgentDigest(KEY, clock, "oneinbox");
-    DigestChallenge c = DigestChallenge.parse(d.challenges(false)[1]).orElseThrow();
+    DigestChallenge c = DigestChallenge.parse(d.challenges(false).get(1)).orElseThrow();
     clock.advance(AgentDigest.NONCE_LIFETIME.plusSeconds(1));
     String uri = "sip:+14155550123@127.0.0.1";
     assertInstanceOf(AgentDigest.Verdict.Stale.class,
@@ -181,8 +181,8 @@ class AgentDigestTest {
   void onlyOfferedAlgorithmsAreChallengedAndAccepted() {
     AgentDigest both = new AgentDigest(KEY, new ManualClock(T0), "oneinbox");
     AgentDigest md5 = new AgentDigest(KEY, new ManualClock(T0), "oneinbox", List.of("MD5"));
-    assertEquals(1, md5.challenges(false).length);
-    DigestChallenge sha = DigestChallenge.parse(both.challenges(false)[0]).orElseThrow();
+    assertEquals(1, md5.challenges(false).size());
+    DigestChallenge sha = DigestChallenge.parse(both.challenges(false).get(0)).orElseThrow();
     String answer = DigestAnswer.credentials(sha, "agent-1", "s3cret-agent", "INVITE", "sip:x@y", "c1");
     assertInstanceOf(AgentDigest.Verdict.Accepted.class, both.verify(answer, "INVITE", AGENT));
     assertRejected(md5, answer, "INVITE");
