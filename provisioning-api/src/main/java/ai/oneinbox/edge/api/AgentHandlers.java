@@ -15,14 +15,16 @@ import java.util.Set;
 final class AgentHandlers {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Set<String> FIELDS = Set.of("agent_id", "sip_uri", "sip_uris", "max_concurrent_calls",
-            "voicemail_message", "enabled");
+    static final Set<String> FIELDS = Set.of("agent_id", "sip_uri", "sip_uris", "max_concurrent_calls",
+            "voicemail_message", "enabled", "sip_username", "sip_password");
     static final int MAX_SIP_URIS = 16;
 
     private final Pool pool;
+    private final SecretBox secrets;
 
-    AgentHandlers(Pool pool) {
+    AgentHandlers(Pool pool, SecretBox secrets) {
         this.pool = pool;
+        this.secrets = secrets;
     }
 
     void mount(Router router) {
@@ -42,9 +44,15 @@ final class AgentHandlers {
         int max = b.optInt("max_concurrent_calls", 0, 100_000).orElse(0);
         Optional<String> voicemail = b.optString("voicemail_message");
         boolean enabled = b.optBoolean("enabled").orElse(true);
+        Optional<String> username = sipUsername(b);
+        Optional<String> password = sipPassword(b);
+        if (password.isPresent() && username.isEmpty()) {
+            b.error("sip_username", "is required with sip_password");
+        }
         b.done();
         Agent agent = new Agent(id, concat(sipUri, more), max, voicemail, enabled);
-        pool.withTransaction(tx -> AgentRepository.insert(tx, agent)
+        Optional<byte[]> sealed = password.map(secrets::seal);
+        pool.withTransaction(tx -> AgentRepository.insert(tx, agent, username, sealed)
                         .compose(record -> FeedWriter.agentUpserted(tx, agent).map(record)))
                 .onSuccess(record -> Reply.created(Json.agent(record)).send(ctx))
                 .onFailure(ctx::fail);
@@ -86,17 +94,28 @@ final class AgentHandlers {
         boolean voicemailGiven = b.has("voicemail_message");
         Optional<String> voicemail = b.optString("voicemail_message");
         Optional<Boolean> enabled = b.optBoolean("enabled");
+        boolean usernameGiven = b.has("sip_username");
+        Optional<String> username = sipUsername(b);
+        boolean clearPassword = b.isNull("sip_password");
+        Optional<String> password = sipPassword(b);
         b.done();
+        Optional<Optional<byte[]>> newPassword = clearPassword ? Optional.of(Optional.empty())
+                : password.map(secrets::seal).map(Optional::of);
         pool.withTransaction(tx -> AgentRepository.findForUpdate(tx, id)
                         .compose(found -> {
-                            Agent old = found.orElseThrow(() -> ApiProblem.notFound("no agent '" + id + "'")).agent();
+                            var stored = found.orElseThrow(() -> ApiProblem.notFound("no agent '" + id + "'"));
+                            Agent old = stored.agent();
+                            Optional<String> user = usernameGiven ? username : stored.sipUsername();
+                            if (user.isEmpty() && (password.isPresent() || (stored.hasSipPassword() && !clearPassword))) {
+                                throw ApiProblem.invalid("sip_username", "is required while the agent has a sip_password");
+                            }
                             Agent next = new Agent(id,
                                     concat(sipUri.orElse(old.sipUris().get(0)),
                                             more.orElse(old.sipUris().subList(1, old.sipUris().size()))),
                                     max.orElse(old.maxConcurrentCalls()),
                                     voicemailGiven ? voicemail : old.voicemailMessage(),
                                     enabled.orElse(old.enabled()));
-                            return AgentRepository.update(tx, next)
+                            return AgentRepository.update(tx, next, user, newPassword)
                                     .compose(record -> FeedWriter.agentUpserted(tx, next).map(record));
                         }))
                 .onSuccess(record -> Reply.ok(Json.agent(record)).send(ctx))
@@ -122,6 +141,29 @@ final class AgentHandlers {
                         }))
                 .onSuccess(ok -> ctx.response().setStatusCode(204).end())
                 .onFailure(ctx::fail);
+    }
+
+    /** A digest username: a SIP {@code user} token is safest; quotes and control characters break the header. */
+    private static Optional<String> sipUsername(Body b) {
+        Optional<String> user = b.optString("sip_username");
+        user.ifPresent(u -> {
+            if (u.isEmpty() || u.length() > 128) {
+                b.error("sip_username", "must be 1 to 128 characters");
+            } else if (u.chars().anyMatch(c -> c <= 0x20 || c == '"' || c == '\\' || c == 0x7f)) {
+                b.error("sip_username", "must not contain spaces, quotes, backslashes or control characters");
+            }
+        });
+        return user;
+    }
+
+    private static Optional<String> sipPassword(Body b) {
+        Optional<String> password = b.optString("sip_password");
+        password.ifPresent(p -> {
+            if (p.length() < 8 || p.length() > 128) {
+                b.error("sip_password", "must be 8 to 128 characters");
+            }
+        });
+        return password;
     }
 
     private static Optional<String> sipUri(Body b, String field, boolean required) {

@@ -18,11 +18,12 @@ import java.util.Set;
 /** SQL for {@code agents}. */
 final class AgentRepository {
 
-    /** A stored agent and its timestamps. */
-    record AgentRecord(Agent agent, OffsetDateTime createdAt, OffsetDateTime updatedAt) {}
+    /** A stored agent, its SIP username and whether it has a (sealed) password, and its timestamps. */
+    record AgentRecord(Agent agent, Optional<String> sipUsername, boolean hasSipPassword, OffsetDateTime createdAt,
+            OffsetDateTime updatedAt) {}
 
     static final String COLUMNS = "id, sip_uris, max_concurrent_calls, voicemail_message, enabled";
-    private static final String ALL = COLUMNS + ", created_at, updated_at";
+    private static final String ALL = COLUMNS + ", sip_username, sip_password is not null, created_at, updated_at";
 
     private AgentRepository() {}
 
@@ -32,7 +33,8 @@ final class AgentRepository {
     }
 
     static AgentRecord map(Row row) {
-        return new AgentRecord(agent(row), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"));
+        return new AgentRecord(agent(row), Optional.ofNullable(row.getString(5)), row.getBoolean(6),
+                row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"));
     }
 
     private static Tuple values(Agent a) {
@@ -64,19 +66,30 @@ final class AgentRepository {
                 });
     }
 
-    static Future<AgentRecord> insert(SqlClient tx, Agent agent) {
-        return tx.preparedQuery("insert into agents (" + COLUMNS + ") values ($1, $2, $3, $4, $5) returning " + ALL)
-                .execute(values(agent))
+    static Future<AgentRecord> insert(SqlClient tx, Agent agent, Optional<String> sipUsername,
+            Optional<byte[]> sealedPassword) {
+        return tx.preparedQuery("insert into agents (" + COLUMNS + ", sip_username, sip_password)"
+                        + " values ($1, $2, $3, $4, $5, $6, $7) returning " + ALL)
+                .execute(values(agent).addValue(sipUsername.orElse(null))
+                        .addValue(sealedPassword.map(io.vertx.core.buffer.Buffer::buffer).orElse(null)))
                 .map(rows -> map(rows.iterator().next()))
                 .recover(e -> Future.failedFuture(NumberRepository.isUniqueViolation(e)
                         ? ApiProblem.conflict("agent '" + agent.id() + "' already exists")
                         : e));
     }
 
-    static Future<AgentRecord> update(SqlClient tx, Agent agent) {
+    /**
+     * Updates the agent; {@code sipUsername} is the new value, {@code newPassword} present replaces the sealed
+     * password ({@code Optional.of(Optional.empty())} clears it), absent keeps it.
+     */
+    static Future<AgentRecord> update(SqlClient tx, Agent agent, Optional<String> sipUsername,
+            Optional<Optional<byte[]>> newPassword) {
         return tx.preparedQuery("update agents set sip_uris = $2, max_concurrent_calls = $3, voicemail_message = $4,"
-                        + " enabled = $5, updated_at = now() where id = $1 returning " + ALL)
-                .execute(values(agent))
+                        + " enabled = $5, sip_username = $6,"
+                        + " sip_password = case when $7::boolean then $8::bytea else sip_password end,"
+                        + " updated_at = now() where id = $1 returning " + ALL)
+                .execute(values(agent).addValue(sipUsername.orElse(null)).addValue(newPassword.isPresent())
+                        .addValue(newPassword.flatMap(p -> p).map(io.vertx.core.buffer.Buffer::buffer).orElse(null)))
                 .map(rows -> map(rows.iterator().next()));
     }
 

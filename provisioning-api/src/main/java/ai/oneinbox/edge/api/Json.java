@@ -50,6 +50,8 @@ final class Json {
                 .put("max_concurrent_calls", a.maxConcurrentCalls())
                 .put("voicemail_message", a.voicemailMessage().orElse(null))
                 .put("enabled", a.enabled())
+                .put("sip_username", record.sipUsername().orElse(null))
+                .put("has_sip_password", record.hasSipPassword())
                 .put("created_at", time(record.createdAt()))
                 .put("updated_at", time(record.updatedAt()));
     }

@@ -121,7 +121,7 @@ public final class ProvisioningApi implements AutoCloseable {
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
         byo.mount(router);
         new NumberHandlers(pool, provider, config.defaultRegion(), byo).mount(router);
-        new AgentHandlers(pool).mount(router);
+        new AgentHandlers(pool, secrets).mount(router);
         new TrunkHandlers(pool, secrets).mount(router);
         new IntegrationHandlers(pool, secrets, byo).mount(router);
         new SimulateHandler(table, availability, config.defaultRegion()).mount(router);

@@ -1,5 +1,6 @@
 package ai.oneinbox.edge.api;
 
+import ai.oneinbox.edge.routing.AgentCredentials;
 import ai.oneinbox.edge.routing.ApplyResult;
 import ai.oneinbox.edge.routing.RouteChange;
 import ai.oneinbox.edge.routing.RoutingTable;
@@ -248,34 +249,64 @@ public final class RouteFeedFollower implements AutoCloseable {
         if (secrets.isEmpty()) {
             return Future.succeededFuture(changes);
         }
-        List<String> ids = new ArrayList<>();
+        List<String> trunkIds = new ArrayList<>();
+        List<String> agentIds = new ArrayList<>();
         for (RouteChange change : changes) {
             if (change instanceof RouteChange.TrunkUpserted t) {
-                ids.add(t.trunk().id());
+                trunkIds.add(t.trunk().id());
+            } else if (change instanceof RouteChange.AgentUpserted a) {
+                agentIds.add(a.agent().id());
             }
         }
-        if (ids.isEmpty()) {
+        if (trunkIds.isEmpty() && agentIds.isEmpty()) {
             return Future.succeededFuture(changes);
         }
-        return pool.preparedQuery("select id, sip_username, sip_password from trunks where id = any($1)")
+        Future<java.util.Map<String, Optional<TrunkCredentials>>> trunks = sealedCredentials("trunks", trunkIds)
+                .map(rows -> mapValues(rows, (user, sealed) -> credentials(user, sealed)));
+        Future<java.util.Map<String, Optional<AgentCredentials>>> agents = sealedCredentials("agents", agentIds)
+                .map(rows -> mapValues(rows, (user, sealed) -> credentials(user, sealed)
+                        .map(c -> new AgentCredentials(c.username(), c.password()))));
+        return Future.all(trunks, agents).map(both -> {
+            List<RouteChange> out = new ArrayList<>(changes.size());
+            for (RouteChange change : changes) {
+                if (change instanceof RouteChange.TrunkUpserted t) {
+                    out.add(new RouteChange.TrunkUpserted(t.version(),
+                            t.trunk().withCredentials(trunks.result().getOrDefault(t.trunk().id(), Optional.empty()))));
+                } else if (change instanceof RouteChange.AgentUpserted a) {
+                    out.add(new RouteChange.AgentUpserted(a.version(),
+                            a.agent().withCredentials(agents.result().getOrDefault(a.agent().id(), Optional.empty()))));
+                } else {
+                    out.add(change);
+                }
+            }
+            return out;
+        });
+    }
+
+    private record Sealed(String username, byte[] password) {}
+
+    /** {@code sip_username} and sealed {@code sip_password} of the rows of {@code table} with {@code ids}. */
+    private Future<java.util.Map<String, Sealed>> sealedCredentials(String table, List<String> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(java.util.Map.of());
+        }
+        return pool.preparedQuery("select id, sip_username, sip_password from " + table + " where id = any($1)")
                 .execute(Tuple.of(ids.toArray(String[]::new)))
                 .map(rows -> {
-                    java.util.Map<String, Optional<TrunkCredentials>> found = new java.util.HashMap<>();
+                    java.util.Map<String, Sealed> found = new java.util.HashMap<>();
                     for (Row row : rows) {
                         Buffer sealed = row.getBuffer(2);
-                        found.put(row.getString(0), credentials(row.getString(1), sealed == null ? null : sealed.getBytes()));
+                        found.put(row.getString(0), new Sealed(row.getString(1), sealed == null ? null : sealed.getBytes()));
                     }
-                    List<RouteChange> out = new ArrayList<>(changes.size());
-                    for (RouteChange change : changes) {
-                        if (change instanceof RouteChange.TrunkUpserted t) {
-                            out.add(new RouteChange.TrunkUpserted(t.version(),
-                                    t.trunk().withCredentials(found.getOrDefault(t.trunk().id(), Optional.empty()))));
-                        } else {
-                            out.add(change);
-                        }
-                    }
-                    return out;
+                    return found;
                 });
+    }
+
+    private static <T> java.util.Map<String, T> mapValues(java.util.Map<String, Sealed> rows,
+            java.util.function.BiFunction<String, byte[], T> open) {
+        java.util.Map<String, T> out = new java.util.HashMap<>();
+        rows.forEach((id, s) -> out.put(id, open.apply(s.username(), s.password())));
+        return out;
     }
 
     /** Both set and the password opens with our key: credentials; otherwise none (and a warning once per row). */
@@ -286,7 +317,7 @@ public final class RouteFeedFollower implements AutoCloseable {
         try {
             return Optional.of(new TrunkCredentials(username, secrets.get().open(sealed)));
         } catch (RuntimeException e) {
-            log.warn("A trunk's sip_password does not open with this node's secrets key; its challenges stay unanswered");
+            log.warn("A sip_password does not open with this node's secrets key; it is ignored");
             return Optional.empty();
         }
     }
@@ -314,9 +345,11 @@ public final class RouteFeedFollower implements AutoCloseable {
                     version = rs.getLong(1);
                 }
                 Snapshot.Builder builder = Snapshot.builder(version);
-                try (ResultSet rs = st.executeQuery("select " + AgentRepository.COLUMNS + " from agents")) {
+                try (ResultSet rs = st.executeQuery("select " + AgentRepository.COLUMNS
+                        + ", sip_username, sip_password from agents")) {
                     while (rs.next()) {
-                        builder.agent(SnapshotRows.agent(rs));
+                        builder.agent(SnapshotRows.agent(rs).withCredentials(credentials(rs.getString(6), rs.getBytes(7))
+                                .map(t -> new AgentCredentials(t.username(), t.password()))));
                     }
                 }
                 try (ResultSet rs = st.executeQuery("select " + TrunkRepository.COLUMNS

@@ -129,6 +129,21 @@ class HttpSurfaceTest {
     }
 
     @Test
+    void theOpenApiAgentSchemasListEveryFieldTheApiAcceptsAndReturns() {
+        JsonObject schemas = node.get("/openapi.json").json().getJsonObject("components").getJsonObject("schemas");
+        assertEquals(AgentHandlers.FIELDS, schemas.getJsonObject("AgentInput").getJsonObject("properties").fieldNames());
+        Set<String> patchable = new TreeSet<>(AgentHandlers.FIELDS);
+        patchable.remove("agent_id");
+        assertEquals(patchable, schemas.getJsonObject("AgentPatch").getJsonObject("properties").fieldNames());
+        Response created = node.post("/v1/agents", new JsonObject().put("agent_id", "documented")
+                .put("sip_uri", "sip:documented@198.51.100.40").put("sip_username", "documented-sip")
+                .put("sip_password", "documented-pass-1"));
+        assertEquals(201, created.status(), created.body());
+        assertEquals(new TreeSet<>(created.json().fieldNames()),
+                new TreeSet<>(schemas.getJsonObject("Agent").getJsonObject("properties").fieldNames()));
+    }
+
+    @Test
     void simulateExplainsTheDecision() {
         node.agent("primary");
         node.agent("backup");

@@ -152,6 +152,46 @@ class ResourcesApiTest {
     }
 
     @Test
+    void agentSipCredentialsAreSealedAndNeverReturned() throws Exception {
+        Response created = node.post("/v1/agents", new JsonObject().put("agent_id", "caller-1")
+                .put("sip_uri", "sip:caller-1@198.51.100.20").put("sip_username", "caller-1-sip")
+                .put("sip_password", "agent-password-5150"));
+        assertEquals(201, created.status(), created.body());
+        assertEquals("caller-1-sip", created.json().getString("sip_username"));
+        assertTrue(created.json().getBoolean("has_sip_password"));
+        assertFalse(created.json().containsKey("sip_password"));
+        assertFalse(created.body().contains("5150"));
+        assertFalse(node.get("/v1/agents/caller-1").body().contains("5150"));
+        assertFalse(node.get("/v1/agents").body().contains("5150"));
+        try (Connection c = node.db.openJdbc(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select sip_password from agents where id = 'caller-1'")) {
+            rs.next();
+            String stored = new String(rs.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertFalse(stored.contains("agent-password"), "the password is sealed at rest");
+        }
+
+        Response kept = node.patch("/v1/agents/caller-1", new JsonObject().put("max_concurrent_calls", 3));
+        assertEquals(200, kept.status(), kept.body());
+        assertTrue(kept.json().getBoolean("has_sip_password"), "a patch without sip_password keeps it");
+        Response orphan = node.patch("/v1/agents/caller-1", new JsonObject().putNull("sip_username"));
+        assertEquals(400, orphan.status(), orphan.body());
+        assertEquals(List.of("sip_username"), orphan.fields());
+        Response cleared = node.patch("/v1/agents/caller-1", new JsonObject().putNull("sip_username").putNull("sip_password"));
+        assertEquals(200, cleared.status(), cleared.body());
+        assertFalse(cleared.json().getBoolean("has_sip_password"));
+        assertNull(cleared.json().getString("sip_username"));
+
+        Response bad = node.post("/v1/agents", new JsonObject().put("sip_uri", "sip:x@198.51.100.21")
+                .put("sip_username", "has space").put("sip_password", "short"));
+        assertEquals(400, bad.status(), bad.body());
+        assertEquals(Set.of("sip_username", "sip_password"), new HashSet<>(bad.fields()));
+        Response noUser = node.post("/v1/agents", new JsonObject().put("sip_uri", "sip:x@198.51.100.21")
+                .put("sip_password", "long-enough-1"));
+        assertEquals(List.of("sip_username"), noUser.fields());
+        assertEquals(204, node.delete("/v1/agents/caller-1").status());
+    }
+
+    @Test
     void integrationsNeverReturnTheirSecrets() throws Exception {
         String token = "f00dfeedf00dfeedf00dfeedf00d9876";
         Response twilio = node.post("/v1/integrations", new JsonObject().put("provider", "twilio")

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.oneinbox.edge.routing.E164;
 import ai.oneinbox.edge.routing.RoutingTable;
+import ai.oneinbox.edge.routing.AgentCredentials;
 import ai.oneinbox.edge.routing.TrunkCredentials;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -153,6 +154,37 @@ class RouteFeedFollowerTest {
         RoutingTable withoutKey = RoutingTable.empty();
         try (RouteFeedFollower follower = RouteFeedFollower.start(node.vertx, node.db, withoutKey, HOUR)) {
             assertEquals(Optional.empty(), withoutKey.trunk("out-1").orElseThrow().credentials());
+        }
+    }
+
+    @Test
+    void agentCredentialsReachTheTableDecryptedButNeverTravelInTheFeed() throws SQLException {
+        RoutingTable table = RoutingTable.empty();
+        try (RouteFeedFollower follower = RouteFeedFollower.start(node.vertx, node.db, table, HOUR,
+                Optional.of(SecretBox.load("", node.dataDir)))) {
+            assertEquals(201, node.post("/v1/agents", new JsonObject().put("agent_id", "dialer-1")
+                    .put("sip_uri", "sip:dialer-1@198.51.100.30").put("sip_username", "dialer-sip")
+                    .put("sip_password", "agent-feed-9182")).status());
+            Await.until("the agent arrives with its credentials", Duration.ofSeconds(10),
+                    () -> table.agent("dialer-1").flatMap(a -> a.credentials()).isPresent());
+            assertEquals(new AgentCredentials("dialer-sip", "agent-feed-9182"),
+                    table.agent("dialer-1").orElseThrow().credentials().orElseThrow());
+            assertFalse(table.agent("dialer-1").orElseThrow().toString().contains("agent-feed-9182"));
+            try (Connection c = node.db.openJdbc(); Statement st = c.createStatement();
+                 var rs = st.executeQuery("select count(*) from route_changes where payload::text like '%agent-feed-9182%'")) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "no plaintext secret in the feed");
+            }
+        }
+        RoutingTable reloaded = RoutingTable.empty();
+        try (RouteFeedFollower follower = RouteFeedFollower.start(node.vertx, node.db, reloaded, HOUR,
+                Optional.of(SecretBox.load("", node.dataDir)))) {
+            assertEquals("agent-feed-9182", reloaded.agent("dialer-1").orElseThrow().credentials().orElseThrow().password(),
+                    "the start-up snapshot decrypts too");
+        }
+        RoutingTable withoutKey = RoutingTable.empty();
+        try (RouteFeedFollower follower = RouteFeedFollower.start(node.vertx, node.db, withoutKey, HOUR)) {
+            assertEquals(Optional.empty(), withoutKey.agent("dialer-1").orElseThrow().credentials());
         }
     }
 

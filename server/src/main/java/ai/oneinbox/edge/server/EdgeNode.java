@@ -119,10 +119,15 @@ final class EdgeNode implements AutoCloseable {
                 config.routing().defaultRegion(), config.dataDir(), SipEdgeConfig.DEFAULT_MAX_TRANSACTIONS);
     }
 
+    /**
+     * The outbound section; agents calling from an unregistered address are challenged in the realm of the
+     * edge's advertised host, with nonces keyed from the secrets key (the same on every node of one database).
+     */
     static OutboundConfig outboundConfig(EdgeConfig config) {
         EdgeConfig.Outbound o = config.outbound();
         return new OutboundConfig(o.platformTrunkUri(), o.maxCallsPerNumber(), o.maxCallsPerTrunk(), o.retryAfter(),
-                o.dnsServer().map(EdgeNode::hostPort), o.dnsMinTtl(), o.dnsMaxTtl());
+                o.dnsServer().map(EdgeNode::hostPort), o.dnsMinTtl(), o.dnsMaxTtl(), config.sip().advertisedHost(),
+                config.api().secretsKey().orElse(""), OutboundConfig.DEFAULT_AUTH_ALGORITHMS);
     }
 
     /** {@code host:port} as the loader validated it; a name here is resolved once, at start. */

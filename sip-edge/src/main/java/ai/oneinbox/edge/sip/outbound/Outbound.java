@@ -30,9 +30,27 @@ public final class Outbound implements AutoCloseable {
   public Outbound(ProxyCore core, OutboundConfig config, MeterRegistry registry) {
     this.core = core;
     this.config = config;
-    this.router = new OutboundRouter(core.table(), config, core.config().defaultRegion());
+    this.router = new OutboundRouter(core.table(), config, core.config().defaultRegion(),
+        new AgentDigest(nonceKey(config.nonceSecret()), java.time.Clock.systemUTC(), config.realm(),
+            config.authAlgorithms()));
     this.limits = new OutboundLimits(core::nanoTime, SESSION_BOUND.toNanos());
     this.metrics = new OutboundMetrics(registry);
+  }
+
+  /** The HMAC key of agent-digest nonces: derived from the shared secret, else random (one node only). */
+  static byte[] nonceKey(String secret) {
+    if (secret.isEmpty()) {
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      return key;
+    }
+    try {
+      // a key of its own, so the nonce MAC never uses the secrets-at-rest key directly
+      return java.security.MessageDigest.getInstance("SHA-256").digest(
+          ("oneinbox agent digest nonce\0" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   /** The resolver, made on first use so a node that never calls out runs no DNS thread. */

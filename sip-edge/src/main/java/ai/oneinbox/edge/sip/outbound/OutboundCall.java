@@ -128,6 +128,18 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
       answer(refuse.status(), refuse.reasonPhrase());
       return;
     }
+    if (decision instanceof OutboundDecision.Challenge challenge) {
+      why = challenge.why();
+      outcome = "challenged";
+      List<String> c = challenge.challenges();
+      String[] headers = new String[c.size() * 2];
+      for (int i = 0; i < c.size(); i++) {
+        headers[2 * i] = "Proxy-Authenticate";
+        headers[2 * i + 1] = c.get(i);
+      }
+      answer(407, "Proxy Authentication Required", headers);
+      return;
+    }
     call = (OutboundDecision.Proceed) decision;
     OutboundDecision.TrunkChoice trunk = call.trunk();
     trunkName = trunk.name();

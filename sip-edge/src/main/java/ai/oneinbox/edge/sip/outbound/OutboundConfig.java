@@ -2,8 +2,10 @@ package ai.oneinbox.edge.sip.outbound;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code outbound} section of {@code config/edge.yaml}.
@@ -17,9 +19,27 @@ import java.util.Optional;
  * @param dnsServer the DNS server trunk hosts are resolved with (RFC 3263); empty: the system's
  * @param dnsMinTtl the shortest time an answer is cached (a TTL of 0 would mean a query per call)
  * @param dnsMaxTtl the longest time an answer is cached, whatever its TTL
+ * @param authRealm the realm of the digest challenge to agents calling from an unregistered address;
+ *     empty: {@code oneinbox}
+ * @param nonceSecret what the agent-digest nonce key is derived from (the launcher passes the secrets
+ *     key, which every node of one database shares); empty: a random key per node (one node only)
+ * @param authAlgorithms the digest algorithms challenges offer, one {@code Proxy-Authenticate} each, most
+ *     preferred first (RFC 8760 §2.4); {@code MD5} alone serves agents that take the topmost challenge even
+ *     when they cannot answer it (SIPp 3.6, older phones)
  */
 public record OutboundConfig(String platformTrunkUri, int maxCallsPerNumber, int maxCallsPerTrunk,
-    Duration retryAfter, Optional<InetSocketAddress> dnsServer, Duration dnsMinTtl, Duration dnsMaxTtl) {
+    Duration retryAfter, Optional<InetSocketAddress> dnsServer, Duration dnsMinTtl, Duration dnsMaxTtl,
+    String authRealm, String nonceSecret, List<String> authAlgorithms) {
+
+  /** Without agent-digest settings: realm {@code oneinbox}, a random nonce key. */
+  public OutboundConfig(String platformTrunkUri, int maxCallsPerNumber, int maxCallsPerTrunk,
+      Duration retryAfter, Optional<InetSocketAddress> dnsServer, Duration dnsMinTtl, Duration dnsMaxTtl) {
+    this(platformTrunkUri, maxCallsPerNumber, maxCallsPerTrunk, retryAfter, dnsServer, dnsMinTtl, dnsMaxTtl,
+        "", "", DEFAULT_AUTH_ALGORITHMS);
+  }
+
+  /** SHA-256 first, MD5 for the agents that know no better. */
+  public static final List<String> DEFAULT_AUTH_ALGORITHMS = List.of("SHA-256", "MD5");
 
   public OutboundConfig {
     Objects.requireNonNull(platformTrunkUri, "platformTrunkUri");
@@ -27,6 +47,17 @@ public record OutboundConfig(String platformTrunkUri, int maxCallsPerNumber, int
     Objects.requireNonNull(dnsServer, "dnsServer");
     Objects.requireNonNull(dnsMinTtl, "dnsMinTtl");
     Objects.requireNonNull(dnsMaxTtl, "dnsMaxTtl");
+    Objects.requireNonNull(authRealm, "authRealm");
+    Objects.requireNonNull(nonceSecret, "nonceSecret");
+    authAlgorithms = List.copyOf(authAlgorithms);
+    if (authAlgorithms.isEmpty() || !List.of("SHA-256", "MD5").containsAll(authAlgorithms)
+        || Set.copyOf(authAlgorithms).size() != authAlgorithms.size()) {
+      throw new IllegalArgumentException("outbound.auth_algorithms must list SHA-256 and/or MD5 once each: "
+          + authAlgorithms);
+    }
+    if (authRealm.indexOf('"') >= 0 || authRealm.indexOf('\\') >= 0) {
+      throw new IllegalArgumentException("outbound.auth_realm must not contain quotes or backslashes");
+    }
     if (maxCallsPerNumber < 0 || maxCallsPerTrunk < 0) {
       throw new IllegalArgumentException("outbound call limits must be >= 0 (0 = unlimited)");
     }
@@ -39,5 +70,18 @@ public record OutboundConfig(String platformTrunkUri, int maxCallsPerNumber, int
   public static OutboundConfig defaults() {
     return new OutboundConfig("", 10, 0, Duration.ofSeconds(5), Optional.empty(), Duration.ofSeconds(5),
         Duration.ofHours(1));
+  }
+
+  /** The realm challenges name. */
+  public String realm() {
+    return authRealm.isEmpty() ? "oneinbox" : authRealm;
+  }
+
+  @Override
+  public String toString() {
+    return "OutboundConfig[platformTrunkUri=" + platformTrunkUri + ", maxCallsPerNumber=" + maxCallsPerNumber
+        + ", maxCallsPerTrunk=" + maxCallsPerTrunk + ", retryAfter=" + retryAfter + ", dnsServer=" + dnsServer
+        + ", dnsMinTtl=" + dnsMinTtl + ", dnsMaxTtl=" + dnsMaxTtl + ", authRealm=" + authRealm
+        + ", nonceSecret=***, authAlgorithms=" + authAlgorithms + ']';
   }
 }

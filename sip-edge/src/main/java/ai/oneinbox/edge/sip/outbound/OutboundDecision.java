@@ -5,6 +5,7 @@ import ai.oneinbox.edge.routing.E164;
 import ai.oneinbox.edge.routing.Provider;
 import ai.oneinbox.edge.routing.TrunkCredentials;
 import ai.oneinbox.edge.sip.message.SipUri;
+import java.util.List;
 import java.util.Optional;
 
 /** What the edge does with an agent's outbound INVITE. */
@@ -12,6 +13,9 @@ sealed interface OutboundDecision {
 
   /** Refuse it: {@code status} with {@code reasonPhrase}; {@code why} goes to the call record. */
   record Refuse(int status, String reasonPhrase, String why) implements OutboundDecision {}
+
+  /** Answer 407 with {@code challenges} ({@code Proxy-Authenticate} values); {@code why} to the record. */
+  record Challenge(List<String> challenges, String why) implements OutboundDecision {}
 
   /** Send it to {@code trunk} with {@code destination} in the Request-URI. */
   record Proceed(Agent agent, E164 caller, E164 destination, TrunkChoice trunk) implements OutboundDecision {}

@@ -12,6 +12,7 @@ import ai.oneinbox.edge.sip.message.SipUri;
 import ai.oneinbox.edge.sip.transport.InboundSource;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -27,11 +28,13 @@ final class OutboundRouter {
   private final RoutingTable table;
   private final OutboundConfig config;
   private final String region;
+  private final AgentDigest digest;
 
-  OutboundRouter(RoutingTable table, OutboundConfig config, String region) {
+  OutboundRouter(RoutingTable table, OutboundConfig config, String region, AgentDigest digest) {
     this.table = table;
     this.config = config;
     this.region = region;
+    this.digest = digest;
   }
 
   /** The caller number the INVITE claims: P-Asserted-Identity, else From. */
@@ -69,7 +72,12 @@ final class OutboundRouter {
           "caller " + caller.get() + " is not a OneInbox number");
     }
     Optional<Agent> agent = table.agent(number.get().agentId());
-    if (agent.isEmpty() || !isEndpointOf(agent.get(), source)) {
+    if (agent.isPresent() && !isEndpointOf(agent.get(), source) && agent.get().credentials().isPresent()) {
+      Optional<OutboundDecision> auth = authenticate(request, agent.get());
+      if (auth.isPresent()) {
+        return auth.get();
+      }
+    } else if (agent.isEmpty() || !isEndpointOf(agent.get(), source)) {
       return new OutboundDecision.Refuse(403, "Forbidden (Caller Number Not Assigned to the Calling Agent)",
           "caller " + caller.get() + " belongs to agent " + number.get().agentId() + ", not to "
               + source.remote().getAddress().getHostAddress() + ':' + source.remote().getPort());
@@ -89,6 +97,33 @@ final class OutboundRouter {
           "number " + caller.get() + " (" + number.get().ownership().provider() + ") has no outbound trunk");
     }
     return new OutboundDecision.Proceed(agent.get(), caller.get(), destination.get(), trunk.get());
+  }
+
+  /**
+   * Digest for an agent calling from an address that is not one of its endpoints (RFC 3261 §22.3): empty
+   * when its {@code Proxy-Authorization} verifies, else the 407 or 403 to answer. The caller number has
+   * already named the agent, so the answer is checked against that agent's credentials only.
+   */
+  private Optional<OutboundDecision> authenticate(SipRequest request, Agent agent) {
+    List<String> answers = request.headerValues("Proxy-Authorization");
+    if (answers.isEmpty()) {
+      return Optional.of(new OutboundDecision.Challenge(digest.challenges(false),
+          "agent " + agent.id() + " challenged: not from a registered endpoint"));
+    }
+    String why = "no Proxy-Authorization";
+    for (String answer : answers) {
+      AgentDigest.Verdict verdict = digest.verify(answer, request.method(), agent.credentials().orElseThrow());
+      if (verdict instanceof AgentDigest.Verdict.Accepted) {
+        return Optional.empty();
+      }
+      if (verdict instanceof AgentDigest.Verdict.Stale) {
+        return Optional.of(new OutboundDecision.Challenge(digest.challenges(true),
+            "agent " + agent.id() + " answered an expired nonce"));
+      }
+      why = ((AgentDigest.Verdict.Rejected) verdict).why();
+    }
+    return Optional.of(new OutboundDecision.Refuse(403, "Forbidden (Agent Authentication Failed)",
+        "agent " + agent.id() + ": " + why));
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.oneinbox.edge.routing.Agent;
+import ai.oneinbox.edge.routing.AgentCredentials;
 import ai.oneinbox.edge.routing.E164;
 import ai.oneinbox.edge.routing.NumberRoute;
 import ai.oneinbox.edge.routing.Ownership;
@@ -243,6 +244,42 @@ class OutboundCallFlowsTest {
     assertTrue(lines(agent).contains("status=500 reason=Server Internal Error (Trunk Unavailable)"), lines(agent));
   }
 
+  @Test
+  void agentFromAnUnregisteredAddressProvesItselfWithDigest() {
+    SippProcess trunk = sipp(Sipp.uas("trunk_uas.xml"));
+    InetSocketAddress elsewhere = agentAddress(); // not the agent's sip_uri
+    InetSocketAddress edge = edge(md5Only(), tableWithCredentials(agentAddress(),
+        byoNumber(NUMBER, "agent-1", "sip:127.0.0.1:" + trunk.address().getPort())));
+
+    SippResult agent = sipp(Sipp.uac("agent_outbound_auth_uac.xml", edge).local(elsewhere)
+        .injection(List.of(US_DESTINATION + ";" + NUMBER)).calls(1).rate(10)
+        .arg("-au", "agent-1-sip", "-ap", "s3cret-agent")).awaitExit(EXIT);
+
+    assertAllSucceeded(agent, 1);
+    String log = lines(agent);
+    assertTrue(log.contains("challenge call-id="), log);
+    assertTrue(log.contains("Proxy-Authenticate: Digest realm=\"oneinbox.test\""), log);
+    assertTrue(log.contains("status=200"), log);
+    assertEquals(1, trunk.awaitCalls(1, EXIT).successfulCalls(), trunk.output());
+    assertEquals(1.0, registry.get("sip_edge_outbound_calls").tag("outcome", "answered").counter().count());
+  }
+
+  @Test
+  void agentWithAWrongPasswordGets403AndNothingReachesTheTrunk() {
+    SippProcess trunk = sipp(Sipp.uas("trunk_uas.xml"));
+    InetSocketAddress elsewhere = agentAddress();
+    InetSocketAddress edge = edge(md5Only(), tableWithCredentials(agentAddress(),
+        byoNumber(NUMBER, "agent-1", "sip:127.0.0.1:" + trunk.address().getPort())));
+
+    SippResult agent = sipp(Sipp.uac("agent_outbound_auth_uac.xml", edge).local(elsewhere)
+        .injection(List.of(US_DESTINATION + ";" + NUMBER)).calls(1).rate(10)
+        .arg("-au", "agent-1-sip", "-ap", "wrong")).awaitExit(EXIT);
+
+    assertAllSucceeded(agent, 1);
+    assertTrue(lines(agent).contains("status=403 reason=Forbidden (Agent Authentication Failed)"), lines(agent));
+    assertEquals(0, trunk.stats().callsCreated(), "nothing reached the trunk");
+  }
+
   // ------------------------------------------------------------------------------------------ helpers
 
   private SippResult agentCalls(InetSocketAddress edge, InetSocketAddress agentAddress, String destination,
@@ -295,6 +332,23 @@ class OutboundCallFlowsTest {
     trunk.ifPresent(b::trunk);
     RoutingTable t = RoutingTable.empty();
     t.replace(b.build());
+    return t;
+  }
+
+  /** SIPp 3.6 answers the topmost challenge and only MD5 (not RFC 8760 §2.5): offer it MD5 alone. */
+  private static OutboundConfig md5Only() {
+    OutboundConfig d = OutboundConfig.defaults();
+    return new OutboundConfig(d.platformTrunkUri(), d.maxCallsPerNumber(), d.maxCallsPerTrunk(), d.retryAfter(),
+        d.dnsServer(), d.dnsMinTtl(), d.dnsMaxTtl(), "oneinbox.test", "shared secret of the test", List.of("MD5"));
+  }
+
+  /** Like {@link #table}, the agent having SIP credentials {@code agent-1-sip}/{@code s3cret-agent}. */
+  static RoutingTable tableWithCredentials(InetSocketAddress agentAddress, NumberRoute number) {
+    RoutingTable t = RoutingTable.empty();
+    t.replace(Snapshot.builder(1)
+        .agent(new Agent("agent-1", List.of("sip:agent-1@127.0.0.1:" + agentAddress.getPort()), 0,
+            Optional.empty(), true, Optional.of(new AgentCredentials("agent-1-sip", "s3cret-agent"))))
+        .number(number).build());
     return t;
   }
 
