@@ -24,6 +24,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Set;
@@ -92,7 +93,7 @@ final class EdgeNode implements AutoCloseable {
 
         // The SIP edge routes from the table the feed keeps current; the API simulates with the edge's own
         // live view of the agents.
-        sip = SipEdge.start(sipConfig(config), outboundConfig(config), table, registry);
+        sip = SipEdge.start(sipConfig(config), outboundConfig(config, effectiveSecretsKey(config)), table, registry);
         started.push(sip);
 
         EdgeConfig.Api a = config.api();
@@ -124,10 +125,32 @@ final class EdgeNode implements AutoCloseable {
      * edge's advertised host, with nonces keyed from the secrets key (the same on every node of one database).
      */
     static OutboundConfig outboundConfig(EdgeConfig config) {
+        return outboundConfig(config, config.api().secretsKey().orElse(""));
+    }
+
+    static OutboundConfig outboundConfig(EdgeConfig config, String secretsKey) {
         EdgeConfig.Outbound o = config.outbound();
         return new OutboundConfig(o.platformTrunkUri(), o.maxCallsPerNumber(), o.maxCallsPerTrunk(), o.retryAfter(),
                 o.dnsServer().map(EdgeNode::hostPort), o.dnsMinTtl(), o.dnsMaxTtl(), config.sip().advertisedHost(),
-                config.api().secretsKey().orElse(""), OutboundConfig.DEFAULT_AUTH_ALGORITHMS);
+                secretsKey, OutboundConfig.DEFAULT_AUTH_ALGORITHMS);
+    }
+
+    /**
+     * The configured secrets key, else the one the feed follower generated into the data directory: nonces
+     * then survive a restart, and nodes that share the key (as they must, to read each other's secrets)
+     * verify each other's nonces.
+     */
+    private static String effectiveSecretsKey(EdgeConfig config) {
+        if (config.api().secretsKey().isPresent()) {
+            return config.api().secretsKey().get();
+        }
+        Path file = config.dataDir().resolve("secrets.key");
+        try {
+            return Files.isReadable(file) ? Files.readString(file).strip() : "";
+        } catch (IOException e) {
+            log.warn("cannot read {}: {}; agent digest nonces use a key of this process only", file, e.toString());
+            return "";
+        }
     }
 
     /** {@code host:port} as the loader validated it; a name here is resolved once, at start. */
