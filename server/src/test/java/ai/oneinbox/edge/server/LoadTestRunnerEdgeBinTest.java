@@ -60,6 +60,44 @@ class LoadTestRunnerEdgeBinTest {
         assertTrue(read(out, "edge.log").contains("stopped"), read(out, "edge.log"));
     }
 
+    /**
+     * {@code loadtests/run failover --edge-bin}: primary 503 → fallback, primary silent → fallback after the
+     * provisional timeout (2 s), both 503 → voicemail, each against the direct path of the same invocation.
+     */
+    @Test
+    void failoverRunReachesTheFallbackAndVoicemailWithoutAFailedCall() throws Exception {
+        Path out = Files.createTempDirectory(Path.of("target"), "loadtests-failover-").toAbsolutePath();
+        String launcher = String.join(" ", "java", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                EdgeMain.class.getName(), "--config", REPO.resolve("config/edge.yaml").toString());
+        List<String> cmd = List.of(REPO.resolve("loadtests/run").toString(), "failover", "--edge-bin",
+                "--edge-command", launcher, "--calls", "10", "--rate", "10",
+                "--agent-port", Integer.toString(freeUdpPort()), "--edge-port", Integer.toString(freeUdpPort()),
+                "--out", out.toString());
+        Process runner = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(out.resolve("runner.log").toFile()).start();
+        try {
+            assertTrue(runner.waitFor(130, TimeUnit.SECONDS), "runner did not finish\n" + read(out, "runner.log"));
+        } finally {
+            runner.destroy();
+        }
+        String log = read(out, "runner.log");
+        assertEquals(0, runner.exitValue(), log);
+        String json = read(out, "results.json");
+        String[] cases = json.split("\"case\": ");
+        assertEquals(5, cases.length, json);
+        for (int i = 1; i < cases.length; i++) {
+            String c = cases[i];
+            assertEquals(10, number(c, "successful"), c);
+            assertEquals(0, number(c, "failed"), c);
+            assertEquals(10, number(c, "answerer_successful"), "the expected side answered every call: " + c);
+            assertEquals(0, number(c, "answerer_failed"), c);
+        }
+        String silent = cases[3];
+        assertTrue(silent.startsWith("\"primary_silent\""), silent);
+        assertTrue(number(silent, "added_p50_ms") >= 1900, "the provisional timeout (2 s) is the added latency: " + silent);
+        assertTrue(cases[4].contains("\"answered_by\": \"voicemail\""), cases[4]);
+    }
+
     private static int freeUdpPort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
