@@ -70,7 +70,7 @@ class LoadTestRunnerEdgeBinTest {
         String launcher = String.join(" ", "java", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 EdgeMain.class.getName(), "--config", REPO.resolve("config/edge.yaml").toString());
         List<String> cmd = List.of(REPO.resolve("loadtests/run").toString(), "failover", "--edge-bin",
-                "--edge-command", launcher, "--calls", "10", "--rate", "10",
+                "--edge-command", launcher, "--calls", "10", "--rate", "10", "--warmup-calls", "100",
                 "--agent-port", Integer.toString(freeUdpPort()), "--edge-port", Integer.toString(freeUdpPort()),
                 "--out", out.toString());
         Process runner = new ProcessBuilder(cmd).redirectErrorStream(true)
