@@ -32,7 +32,7 @@ class LoadTestRunnerEdgeBinTest {
     void checkRunProvisionsThroughTheApiAndCompletesEveryCall() throws Exception {
         Path out = Files.createTempDirectory(Path.of("target"), "loadtests-bin-").toAbsolutePath();
         String launcher = String.join(" ", "java", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                EdgeMain.class.getName(), "--config", REPO.resolve("config/edge.yaml").toString());
+                EdgeMain.class.getName());
         List<String> cmd = List.of(REPO.resolve("loadtests/run").toString(), "check", "--system", "edge",
                 "--edge-bin", "--edge-command", launcher, "--numbers", "30",
                 "--agent-port", Integer.toString(freeUdpPort()), "--edge-port", Integer.toString(freeUdpPort()),
@@ -56,6 +56,8 @@ class LoadTestRunnerEdgeBinTest {
         assertTrue(number(json, "proxy_cpu_ms_per_call") > 0, "CPU per call read from /proc\n" + json);
         // The numbers the trunk dialled are the ones bought through the API (sandbox inventory, Path A).
         assertTrue(read(out, "numbers.csv").contains("+14155550129;"), "numbers.csv");
+        // Loopback only: the runner's copy of config/edge.yaml binds the API to 127.0.0.1.
+        assertTrue(read(out, "edge.log").contains("API http://127.0.0.1:"), read(out, "edge.log"));
         // Stopped by SIGTERM: the shutdown hook drained and logged its last line.
         assertTrue(read(out, "edge.log").contains("stopped"), read(out, "edge.log"));
     }
@@ -68,7 +70,7 @@ class LoadTestRunnerEdgeBinTest {
     void failoverRunReachesTheFallbackAndVoicemailWithoutAFailedCall() throws Exception {
         Path out = Files.createTempDirectory(Path.of("target"), "loadtests-failover-").toAbsolutePath();
         String launcher = String.join(" ", "java", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                EdgeMain.class.getName(), "--config", REPO.resolve("config/edge.yaml").toString());
+                EdgeMain.class.getName());
         List<String> cmd = List.of(REPO.resolve("loadtests/run").toString(), "failover", "--edge-bin",
                 "--edge-command", launcher, "--calls", "10", "--rate", "10", "--warmup-calls", "100",
                 "--agent-port", Integer.toString(freeUdpPort()), "--edge-port", Integer.toString(freeUdpPort()),
