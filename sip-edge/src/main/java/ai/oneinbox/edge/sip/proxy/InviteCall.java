@@ -13,7 +13,6 @@ import ai.oneinbox.edge.sip.message.Via;
 import ai.oneinbox.edge.sip.transaction.ClientTransactionUser;
 import ai.oneinbox.edge.sip.transaction.InviteClientTransaction;
 import ai.oneinbox.edge.sip.transaction.InviteServerTransaction;
-import ai.oneinbox.edge.sip.transaction.NonInviteClientTransaction;
 import ai.oneinbox.edge.sip.transaction.ServerTransactionUser;
 import ai.oneinbox.edge.sip.transaction.SipTimers;
 import ai.oneinbox.edge.sip.transaction.TimerScheduler;
@@ -559,17 +558,7 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
       }
       cancelSent = true;
       cancelWanted = false;
-      TransactionKey cancelKey = new TransactionKey(branch, "", "CANCEL");
-      WireTransport wire = new WireTransport(core.transport, hop.transport(), hop.address(), shard.scheduler);
-      CancelClient user = new CancelClient(cancelKey);
-      user.tx = new NonInviteClientTransaction<>(core.config.timers(), shard.scheduler, wire,
-          hop.transport().isStream(), OutboundRequests.cancel(core.alloc, sent), user);
-      wire.onError(user.tx::transportError);
-      if (shard.clients.add(cancelKey, user) == TransactionTable.AddResult.ADDED) {
-        user.tx.start();
-      } else {
-        user.tx.transportError(); // releases the CANCEL; the INVITE's 64*T1 guard ends the leg
-      }
+      CancelClient.send(core, shard, branch, hop.transport(), hop.address(), sent);
     }
 
     @Override
@@ -631,40 +620,6 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
 
     boolean isLive() {
       return !tx.isTerminated();
-    }
-  }
-
-  /** The CANCEL of a leg: its responses matter to no one (the INVITE's 487 does). */
-  private final class CancelClient implements ProxyCore.ClientSide, ClientTransactionUser<SipResponse> {
-    final TransactionKey key;
-    NonInviteClientTransaction<ByteBuf, SipResponse> tx;
-
-    CancelClient(TransactionKey key) {
-      this.key = key;
-    }
-
-    @Override
-    public void response(SipResponse response) {
-      tx.receiveResponse(response.statusCode(), response);
-    }
-
-    @Override
-    public void abort() {
-      tx.abort();
-    }
-
-    @Override
-    public void response(int status, SipResponse response) {}
-
-    @Override
-    public void timedOut() {}
-
-    @Override
-    public void transportFailed() {}
-
-    @Override
-    public void terminated() {
-      shard.clients.remove(key, this);
     }
   }
 
