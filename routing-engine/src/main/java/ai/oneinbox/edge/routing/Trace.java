@@ -76,16 +76,29 @@ public final class Trace {
   /** The steps joined with "; ", e.g. for a log line or a SIP Reason header. */
   @Override
   public String toString() {
-    return String.join("; ", steps());
+    // built directly: the edge logs this once per call, so no list, no String.format
+    StringBuilder out = new StringBuilder(160);
+    for (TraceStep step : codes()) {
+      if (out.length() > 0) {
+        out.append("; ");
+      }
+      render(step, out);
+    }
+    return out.toString();
   }
 
   private String render(TraceStep step) {
+    return step.subject == TraceStep.Subject.NONE ? step.text : render(step, new StringBuilder(80)).toString();
+  }
+
+  private StringBuilder render(TraceStep step, StringBuilder out) {
+    out.append(step.head);
     switch (step.subject) {
-      case NUMBER: return String.format(step.text, "+" + number);
-      case INBOUND: return String.format(step.text, inboundAgentId);
-      case FALLBACK: return String.format(step.text, fallbackAgentId);
-      case NONE:
-      default: return step.text;
+      case NUMBER -> out.append('+').append(number);
+      case INBOUND -> out.append(inboundAgentId);
+      case FALLBACK -> out.append(fallbackAgentId);
+      case NONE -> { }
     }
+    return out.append(step.tail);
   }
 }

@@ -32,10 +32,19 @@ public enum TraceStep {
 
   final Subject subject;
   final String text;
+  /** The text around its one {@code %s} (the whole text and "" for {@link Subject#NONE}). */
+  final String head;
+  final String tail;
 
   TraceStep(Subject subject, String text) {
     this.subject = subject;
     this.text = text;
+    int at = text.indexOf("%s");
+    if ((subject == Subject.NONE) != (at < 0) || text.indexOf("%s", at + 2) >= 0 && at >= 0) {
+      throw new IllegalStateException(name() + ": a step names its subject exactly once: " + text);
+    }
+    this.head = at < 0 ? text : text.substring(0, at);
+    this.tail = at < 0 ? "" : text.substring(at + 2);
   }
 
   static TraceStep inbound(AgentState state) {

@@ -36,6 +36,7 @@ public enum SipHeaderName {
     ALLOW("Allow", '\0'),
     OTHER("", '\0');
 
+    private static final SipHeaderName[] ALL = values();
     private static final SipHeaderName[] COMPACT = new SipHeaderName[128];
     // candidates by lower-case first letter: their lower-case names as octets, for a compare without calls
     private static final SipHeaderName[][] BY_FIRST_LETTER = new SipHeaderName[128][];
@@ -87,7 +88,7 @@ public enum SipHeaderName {
 
     /** The header named by {@code name} (any case, long or compact form), or {@link #OTHER}. */
     public static SipHeaderName of(String name) {
-        for (SipHeaderName h : values()) {
+        for (SipHeaderName h : ALL) {
             if (h != OTHER && h.matches(name)) {
                 return h;
             }

@@ -6,7 +6,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.util.CharsetUtil;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -32,6 +31,8 @@ public final class SipMessageEditor {
     private final List<String> recordRoutes = new ArrayList<>(1);
     private final List<String[]> added = new ArrayList<>(2);
     private final List<String> removed = new ArrayList<>(1);
+    /** {@link #removed} resolved once: the known header each name names, or OTHER (then compared by name). */
+    private final List<SipHeaderName> removedKinds = new ArrayList<>(1);
     private boolean popVia;
     private boolean popRoute;
     private int maxForwards = -1;
@@ -100,6 +101,7 @@ public final class SipMessageEditor {
     /** Drops every line of header {@code name} (any case; a known header also by its compact form). */
     public SipMessageEditor removeHeader(String name) {
         removed.add(Objects.requireNonNull(name, "name"));
+        removedKinds.add(SipHeaderName.of(name));
         return this;
     }
 
@@ -237,8 +239,7 @@ public final class SipMessageEditor {
         // rebuild the parameters: drop old received/rport, then add ours
         boolean askedRport = top.hasRport();
         for (String p : splitParams(params)) {
-            String name = p.split("=", 2)[0].trim().toLowerCase(Locale.ROOT);
-            if (name.equals("received") || name.equals("rport")) {
+            if (isParam(p, "received") || isParam(p, "rport")) {
                 continue;
             }
             via.append(';').append(p);
@@ -258,6 +259,24 @@ public final class SipMessageEditor {
     private static boolean sameAddress(String viaHost, String source) {
         String host = viaHost.startsWith("[") ? viaHost.substring(1, viaHost.length() - 1) : viaHost;
         return host.equalsIgnoreCase(source);
+    }
+
+    /** True when the parameter {@code p} ({@code name} or {@code name=value}, trimmed) is named {@code name}, any case. */
+    private static boolean isParam(String p, String name) {
+        int n = name.length();
+        if (p.length() < n || !p.regionMatches(true, 0, name, 0, n)) {
+            return false;
+        }
+        for (int i = n; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (c == '=') {
+                return true;
+            }
+            if (c != ' ' && c != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<String> splitParams(String params) {
@@ -302,9 +321,9 @@ public final class SipMessageEditor {
     }
 
     private boolean isRemoved(byte[] src, HeaderIndex index, int h, SipHeaderName kind) {
-        for (String name : removed) {
-            SipHeaderName known = SipHeaderName.of(name);
-            if (known != SipHeaderName.OTHER ? kind == known : index.nameEquals(src, h, name)) {
+        for (int i = 0; i < removed.size(); i++) {
+            SipHeaderName known = removedKinds.get(i);
+            if (known != SipHeaderName.OTHER ? kind == known : index.nameEquals(src, h, removed.get(i))) {
                 return true;
             }
         }

@@ -52,7 +52,13 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
 
   private final ProxyCore core;
   private final ProxyCore.Shard shard;
-  private final SipRequest invite;
+  /**
+   * The caller's INVITE, until the caller has its final answer ({@link #settle}): the transactions that
+   * linger after it (Accepted and Completed, up to 64*T1) need none of it, and a call holding its parsed
+   * INVITE for 32 s would make every lingering call a survivor the collector copies again and again.
+   */
+  private SipRequest invite;
+  private final String callId;
   private final InboundSource source;
   private final TransactionKey key;
   private final InviteServerTransaction<ByteBuf> server;
@@ -84,6 +90,7 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
     this.core = core;
     this.shard = shard;
     this.invite = invite.retain();
+    this.callId = invite.callId();
     this.source = source;
     this.key = key;
     this.receivedNanos = core.nanoTime.getAsLong();
@@ -469,7 +476,7 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
         ended = true;
         attempts.add(target.uri() + " " + status);
         if (counted && !released) {
-          core.agentCalls.established(invite.callId(), target.agent().get().id());
+          core.agentCalls.established(callId, target.agent().get().id());
           released = true;
         }
       }
@@ -482,6 +489,7 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
             other.abandon();
           }
         }
+        settle();
       }
     }
 
@@ -604,7 +612,9 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
         return;
       }
       ended = true;
-      attempts.add(outcome);
+      if (!finalSent) { // after the final answer the call's line is logged: later outcomes go nowhere
+        attempts.add(outcome);
+      }
       if (counted && !released) {
         released = true;
         core.agentCalls.released(target.agent().get().id());
@@ -722,12 +732,33 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
     }
     server.sendResponse(status, octets);
     logAndCount(status);
+    settle();
+  }
+
+  /**
+   * The caller has its final answer: nothing more is built from the INVITE or said about routing, so let go
+   * of all of it. What lingers (the server transaction absorbing retransmissions, legs forwarding a 2xx
+   * retransmission or ACKing a late non-2xx, a CANCEL in flight) works from its own small state.
+   */
+  private void settle() {
+    if (!released) {
+      released = true;
+      invite.release();
+    }
+    invite = null;
+    route = null;
+    agent = null;
+    voicemailMessage = null;
+    attempts.clear();
+    traces.clear();
+    triedAgents.clear();
+    endpoints.clear();
   }
 
   private void logAndCount(int status) {
     core.metrics.invite(role, status);
     if (!relayOnly && !core.quiet && CALLS.isInfoEnabled()) {
-      CALLS.info("call {} number={} decision={} trace=[{}] attempts=[{}] status={}", invite.callId(),
+      CALLS.info("call {} number={} decision={} trace=[{}] attempts=[{}] status={}", callId,
           number == null ? "-" : number.toString(), role, String.join(" | ", traces),
           String.join(", ", attempts), status);
     }

@@ -550,7 +550,8 @@ public final class ProxyCore implements SipMessageHandler {
   private final class NonInviteRelay implements ServerSide, ServerTransactionUser,
       ClientTransactionUser<SipResponse>, ClientSide {
     private final Shard shard;
-    private final SipRequest request;
+    /** The request, until the final answer has gone upstream ({@link #settle}); our answers are built from it. */
+    private SipRequest request;
     private final TransactionKey key;
     private final NextHop next;
     private final NonInviteServerTransaction<ByteBuf> server;
@@ -562,7 +563,7 @@ public final class ProxyCore implements SipMessageHandler {
 
     NonInviteRelay(Shard shard, SipRequest request, InboundSource source, TransactionKey key, NextHop next) {
       this.shard = shard;
-      this.request = request.retain(); // our answers (408, 500, 503) are built from it later; released in done()
+      this.request = request.retain(); // our answers (408, 500, 503) are built from it; released by settle()
       this.source = source;
       this.key = key;
       this.next = next;
@@ -605,6 +606,9 @@ public final class ProxyCore implements SipMessageHandler {
       if (!answered && !released) {
         answered = status >= 200;
         server.sendResponse(status, request.response(status, reason).encode(alloc));
+        if (answered) {
+          settle();
+        }
       }
     }
 
@@ -635,6 +639,18 @@ public final class ProxyCore implements SipMessageHandler {
       }
       answered = status >= 200;
       server.sendResponse(status, response.edit().popVia().encode(alloc));
+      if (answered) {
+        settle();
+      }
+    }
+
+    /** The final answer went upstream: the server transaction re-sends it from its own copy (timer J). */
+    private void settle() {
+      if (!released) {
+        released = true;
+        request.release();
+      }
+      request = null;
     }
 
     @Override

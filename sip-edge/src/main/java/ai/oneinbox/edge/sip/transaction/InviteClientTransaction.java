@@ -54,7 +54,7 @@ import java.util.function.Function;
  * @param <R> the type of the responses it receives
  */
 public final class InviteClientTransaction<M, R> extends Transaction<M> {
-  private final M request;
+  private M request;
   private final Function<R, M> ackFactory;
   private final ClientTransactionUser<R> user;
   private M ack;
@@ -99,11 +99,17 @@ public final class InviteClientTransaction<M, R> extends Transaction<M> {
         } else if (status < 300) {
           state = TransactionState.ACCEPTED;
           cancelTimers();
+          // Accepted (RFC 6026) forwards 2xx retransmissions and never re-sends the INVITE: let it go now
+          // rather than hold it for 64*T1
+          discard(request);
+          request = null;
           startTimer(timers.sixtyFourT1(), TransactionState.ACCEPTED, this::terminate);
           user.response(status, response);
         } else {
           state = TransactionState.COMPLETED;
           cancelTimers();
+          discard(request); // Completed re-sends only the ACK
+          request = null;
           ack = ackFactory.apply(response);
           transport.send(ack);
           user.response(status, response);
@@ -154,7 +160,7 @@ public final class InviteClientTransaction<M, R> extends Transaction<M> {
 
   private void timerA() {
     transport.send(request);
-    timerAInterval = timerAInterval.multipliedBy(2);
+    timerAInterval = Duration.ofNanos(timerAInterval.toNanos() * 2);
     startTimer(timerAInterval, TransactionState.CALLING, this::timerA);
   }
 
@@ -166,6 +172,7 @@ public final class InviteClientTransaction<M, R> extends Transaction<M> {
   @Override
   void releaseMessages() {
     discard(request);
+    request = null;
     discard(ack);
     ack = null;
   }

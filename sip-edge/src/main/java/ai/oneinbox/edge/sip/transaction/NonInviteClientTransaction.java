@@ -61,7 +61,7 @@ import java.util.Set;
 public final class NonInviteClientTransaction<M, R> extends Transaction<M> {
   private static final Set<TransactionState> PENDING =
       EnumSet.of(TransactionState.TRYING, TransactionState.PROCEEDING);
-  private final M request;
+  private M request;
   private final ClientTransactionUser<R> user;
   private Duration timerEInterval;
 
@@ -98,6 +98,10 @@ public final class NonInviteClientTransaction<M, R> extends Transaction<M> {
     }
     state = TransactionState.COMPLETED;
     cancelTimers();
+    // Completed only absorbs retransmitted finals: the request is never sent again, so let it go now
+    // rather than hold it through timer K
+    discard(request);
+    request = null;
     user.response(status, response);
     startTimer(timers.timerK(reliable), TransactionState.COMPLETED, this::terminate);
   }
@@ -126,6 +130,7 @@ public final class NonInviteClientTransaction<M, R> extends Transaction<M> {
   @Override
   void releaseMessages() {
     discard(request);
+    request = null;
   }
 
   @Override

@@ -39,7 +39,8 @@ public record SipTimers(Duration t1, Duration t2, Duration t4) {
 
   /** 64*T1: timers B, F, H and J (unreliable) — a transaction's whole life. */
   public Duration sixtyFourT1() {
-    return t1.multipliedBy(64);
+    // nanosecond arithmetic: Duration.multipliedBy goes through BigDecimal, and this runs several times per call
+    return Duration.ofNanos(t1.toNanos() * 64);
   }
 
   /** Timer A initial interval (INVITE request retransmit, unreliable only): T1. */
@@ -98,7 +99,7 @@ public record SipTimers(Duration t1, Duration t2, Duration t4) {
 
   /** Doubles a retransmit interval, capped at T2 (timers E and G; timer A doubles without cap). */
   Duration doubledCappedAtT2(Duration interval) {
-    Duration doubled = interval.multipliedBy(2);
+    Duration doubled = Duration.ofNanos(interval.toNanos() * 2);
     return doubled.compareTo(t2) > 0 ? t2 : doubled;
   }
 }

@@ -192,8 +192,7 @@ public final class SipTransports implements Transport, AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             if (transport == TransportKind.UDP) {
-                Channel ch = udpChannels.get(Math.floorMod(destination.hashCode(), udpChannels.size()));
-                write(ch, new DatagramPacket(message, destination), done);
+                write(udpChannelFor(destination), new DatagramPacket(message, destination), done);
                 return done;
             }
             if (transport == TransportKind.TLS && tlsClient.isEmpty()) {
@@ -227,6 +226,25 @@ public final class SipTransports implements Transport, AutoCloseable {
             done.completeExceptionally(e);
         }
         return done;
+    }
+
+    /**
+     * The UDP socket to send from. All of them are bound to the same address and port (SO_REUSEPORT), so
+     * any one sends the same datagram; the one owned by the calling I/O thread (the thread that received the
+     * message being answered or forwarded) writes it at once, with no hand-off to another event loop and no
+     * wake-up of its thread. Other threads (timers, the API) pick one by destination.
+     */
+    private Channel udpChannelFor(InetSocketAddress destination) {
+        int n = udpChannels.size();
+        if (n > 1) {
+            for (int i = 0; i < n; i++) {
+                Channel ch = udpChannels.get(i);
+                if (ch.eventLoop().inEventLoop()) {
+                    return ch;
+                }
+            }
+        }
+        return udpChannels.get(Math.floorMod(destination.hashCode(), n));
     }
 
     private Bootstrap client(TransportKind kind) {
