@@ -27,6 +27,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
@@ -55,6 +56,8 @@ public final class SipTransports implements Transport, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipTransports.class);
     private static final int UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
+    /** Within a read batch, flush at the latest after this many writes (bounds what one batch holds back). */
+    private static final int FLUSH_AFTER_WRITES = 64;
 
     private final SipTransportConfig config;
     private final SipMessageHandler handler;
@@ -112,7 +115,13 @@ public final class SipTransports implements Transport, AutoCloseable {
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel ch) {
-                            ch.pipeline().addLast("decoder", new SipDatagramDecoder(limits))
+                            // Sends made while a read batch is handled (100 Trying + the forwarded INVITE,
+                            // the relayed responses of every datagram in the batch) are flushed together at
+                            // the batch's end: one sendmmsg(2) instead of a sendto(2) each. Sends from
+                            // outside a read (timers) flush at once.
+                            ch.pipeline().addLast("flush", new FlushConsolidationHandler(
+                                            FLUSH_AFTER_WRITES, false))
+                                    .addLast("decoder", new SipDatagramDecoder(limits))
                                     .addLast("handler", new SipInboundHandler(TransportKind.UDP, handler));
                         }
                     });
