@@ -4,6 +4,7 @@ import ai.oneinbox.edge.routing.Availability;
 import ai.oneinbox.edge.routing.RoutingTable;
 import ai.oneinbox.edge.sip.proxy.LocalIdentity;
 import ai.oneinbox.edge.sip.outbound.OutboundConfig;
+import ai.oneinbox.edge.sip.proxy.CallLog;
 import ai.oneinbox.edge.sip.proxy.ProxyCore;
 import ai.oneinbox.edge.sip.transaction.LockingScheduler;
 import ai.oneinbox.edge.sip.transaction.TimerScheduler;
@@ -97,8 +98,11 @@ public final class SipEdge implements AutoCloseable {
     }
     // Shards serialise by lock: a message is handled on the I/O thread that read it (no hand-off), timers
     // on the timer wheel's thread. Four shards per core keep two I/O threads from meeting on one lock.
+    // 4,096 ticks of 10 ms: one turn (41 s) holds the longest transaction timers (64*T1 = 32 s), so each
+    // timeout is visited once when due instead of once per turn (512 ticks made a 32 s timer be looked at on
+    // six turns, with ~10 timers per call pending at thousands of calls/s).
     HashedWheelTimer wheel = new HashedWheelTimer(new DefaultThreadFactory("sip-timers"), 10,
-        TimeUnit.MILLISECONDS, 512);
+        TimeUnit.MILLISECONDS, 4096);
     List<TimerScheduler> schedulers = new ArrayList<>(threads * 4);
     for (int i = 0; i < threads * 4; i++) {
       schedulers.add(new LockingScheduler(wheel));
@@ -127,6 +131,7 @@ public final class SipEdge implements AutoCloseable {
     core.close();
     wheel.stop();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    CallLog.flushShared(); // the last calls' lines, before the process goes
   }
 
   public List<InetSocketAddress> boundAddresses() {

@@ -153,6 +153,12 @@ public record SipEdgeConfig(
         voicemailUri, drainRetryAfter, trunks, health, defaultRegion, dataDir, maxTransactions);
   }
 
+  /** This configuration with {@code sip.udp_channels} set (0 = one per processor). */
+  public SipEdgeConfig withUdpChannels(int channels) {
+    return new SipEdgeConfig(host, port, advertisedHost, channels, tls, limits, timers, failover,
+        voicemailUri, drainRetryAfter, trunks, health, defaultRegion, dataDir, maxTransactions);
+  }
+
   /** This configuration with {@code sip.trunks.extra_cidrs} set ({@code EDGE_TRUNK_CIDRS}). */
   public SipEdgeConfig withExtraTrunkCidrs(List<String> cidrs) {
     return new SipEdgeConfig(host, port, advertisedHost, udpChannels, tls, limits, timers, failover,

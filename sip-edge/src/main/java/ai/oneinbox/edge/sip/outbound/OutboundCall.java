@@ -7,6 +7,7 @@ import ai.oneinbox.edge.sip.message.SipResponse;
 import ai.oneinbox.edge.sip.message.SipUri;
 import ai.oneinbox.edge.sip.message.Via;
 import ai.oneinbox.edge.sip.proxy.Branches;
+import ai.oneinbox.edge.sip.proxy.CallLog;
 import ai.oneinbox.edge.sip.proxy.OutboundRequests;
 import ai.oneinbox.edge.sip.proxy.CancelClient;
 import ai.oneinbox.edge.sip.proxy.ProxyCore;
@@ -30,8 +31,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One outbound INVITE: the server transaction towards the agent and, one after the other, client
@@ -51,7 +50,6 @@ import org.slf4j.LoggerFactory;
  * <p>One INFO line per call on {@code ai.oneinbox.edge.sip.calls} when the agent gets its final answer.
  */
 final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser {
-  private static final Logger CALLS = LoggerFactory.getLogger("ai.oneinbox.edge.sip.calls");
   static final String GEO_PERMISSIONS =
       "Forbidden (International Call Blocked: Enable the Destination Country in Twilio Voice Geo Permissions)";
 
@@ -623,12 +621,13 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
 
   private void record(int status, String reason) {
     outbound.metrics.call(trunkName, outcome, status);
-    if (CALLS.isInfoEnabled()) {
-      CALLS.info("outbound call {} agent={} caller={} destination={} trunk={} outcome={} attempts=[{}] "
-              + "status={} reason=\"{}\"{}", invite.callId(),
-          call == null ? "-" : call.agent().id(), call == null ? "-" : call.caller().toString(),
-          call == null ? invite.requestUri().raw() : call.destination().toString(), trunkName, outcome,
-          String.join(", ", attempts), status, reason, why.isEmpty() ? "" : " why=\"" + why + '"');
+    if (CallLog.enabled()) {
+      CallLog.shared().add("outbound call " + invite.callId()
+          + " agent=" + (call == null ? "-" : call.agent().id())
+          + " caller=" + (call == null ? "-" : call.caller().toString())
+          + " destination=" + (call == null ? invite.requestUri().raw() : call.destination().toString())
+          + " trunk=" + trunkName + " outcome=" + outcome + " attempts=[" + String.join(", ", attempts) + "]"
+          + " status=" + status + " reason=\"" + reason + '"' + (why.isEmpty() ? "" : " why=\"" + why + '"'));
     }
   }
 }

@@ -28,8 +28,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One INVITE through the edge: the server transaction towards the caller and, one after the other, the
@@ -48,7 +46,6 @@ import org.slf4j.LoggerFactory;
  * decision and its trace, each attempt with its outcome, final status.
  */
 final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
-  private static final Logger CALLS = LoggerFactory.getLogger("ai.oneinbox.edge.sip.calls");
 
   private final ProxyCore core;
   private final ProxyCore.Shard shard;
@@ -64,10 +61,10 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
   private final InviteServerTransaction<ByteBuf> server;
   private final long receivedNanos;
   private final List<Leg> legs = new ArrayList<>(2);
-  private final List<String> attempts = new ArrayList<>(2);
-  private final List<String> traces = new ArrayList<>(2);
-  private final Set<String> triedAgents = new HashSet<>(2);
-  private final Deque<String> endpoints = new ArrayDeque<>(2);
+  private List<String> attempts = new ArrayList<>(2);
+  private List<String> traces = new ArrayList<>(2);
+  private Set<String> triedAgents = new HashSet<>(2);
+  private Deque<String> endpoints = new ArrayDeque<>(2);
 
   private E164 number;
   private NumberRoute route;
@@ -474,7 +471,9 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
       server.sendResponse(status, response.edit().popVia().encode(core.alloc));
       if (!ended) {
         ended = true;
-        attempts.add(target.uri() + " " + status);
+        if (!finalSent) { // a second leg's 2xx after the call settled is forwarded, not logged
+          attempts.add(target.uri() + " " + status);
+        }
         if (counted && !released) {
           core.agentCalls.established(callId, target.agent().get().id());
           released = true;
@@ -749,25 +748,39 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
     route = null;
     agent = null;
     voicemailMessage = null;
-    attempts.clear();
-    traces.clear();
-    triedAgents.clear();
-    endpoints.clear();
+    // what routing and the call's log line needed: every use is before the final answer (or checks it)
+    attempts = null;
+    traces = null;
+    triedAgents = null;
+    endpoints = null;
   }
 
   private void logAndCount(int status) {
     core.metrics.invite(role, status);
-    if (!relayOnly && !core.quiet && CALLS.isInfoEnabled()) {
-      CALLS.info("call {} number={} decision={} trace=[{}] attempts=[{}] status={}", callId,
-          number == null ? "-" : number.toString(), role, String.join(" | ", traces),
-          String.join(", ", attempts), status);
+    if (!relayOnly && !core.quiet && CallLog.enabled()) {
+      StringBuilder line = new StringBuilder(256).append("call ").append(callId)
+          .append(" number=").append(number == null ? "-" : number.toString())
+          .append(" decision=").append(role).append(" trace=[");
+      join(line, traces, " | ").append("] attempts=[");
+      join(line, attempts, ", ").append("] status=").append(status);
+      CallLog.shared().add(line.toString());
     }
   }
 
+  private static StringBuilder join(StringBuilder out, List<String> items, String separator) {
+    for (int i = 0; i < items.size(); i++) {
+      if (i > 0) {
+        out.append(separator);
+      }
+      out.append(items.get(i));
+    }
+    return out;
+  }
+
   private static void logRejected(SipRequest request, String decision, String reason, int status) {
-    if (CALLS.isInfoEnabled()) {
-      CALLS.info("call {} number=- decision={} trace=[{}] attempts=[] status={}", request.callId(),
-          decision, reason, status);
+    if (CallLog.enabled()) {
+      CallLog.shared().add("call " + request.callId() + " number=- decision=" + decision + " trace=[" + reason
+          + "] attempts=[] status=" + status);
     }
   }
 }

@@ -9,6 +9,7 @@ import ai.oneinbox.edge.routing.Provider;
 import ai.oneinbox.edge.routing.RoutingTable;
 import ai.oneinbox.edge.routing.Snapshot;
 import ai.oneinbox.edge.sip.SipEdge;
+import ai.oneinbox.edge.sip.SipEdgeConfig;
 import ai.oneinbox.edge.sip.testing.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
@@ -38,7 +39,8 @@ public final class EdgeForLoadTests {
 
   public static void main(String[] args) throws InterruptedException {
     Map<String, String> opts = new HashMap<>(Map.of("--port", "5070", "--agent-port", "5090", "--numbers", "100000",
-        "--max-seconds", "3600"));
+        "--max-seconds", "3600", "--udp-channels",
+        Integer.toString(SipEdgeConfig.defaults().udpChannels())));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!opts.containsKey(args[i])) {
         throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + opts.keySet());
@@ -49,6 +51,9 @@ public final class EdgeForLoadTests {
     int agentPort = Integer.parseInt(opts.get("--agent-port"));
     int numbers = Integer.parseInt(opts.get("--numbers"));
     long maxSeconds = Long.parseLong(opts.get("--max-seconds"));
+    // the product's sip.udp_channels (config/edge.yaml: one SO_REUSEPORT socket per core), not the
+    // end-to-end tests' single channel
+    int udpChannels = Integer.parseInt(opts.get("--udp-channels"));
 
     Snapshot.Builder snapshot = Snapshot.builder(1)
         .agent(new Agent("agent-1", List.of("sip:agent-1@127.0.0.1:" + agentPort), 0, Optional.empty(), true));
@@ -63,7 +68,8 @@ public final class EdgeForLoadTests {
     // voicemail on a port nobody listens on: a call that fails over shows as a failed call, not as a
     // second INVITE with the same Call-ID at the agent
     SipEdge edge = SipEdge.start(
-        EdgeUnderTest.config(port, List.of("127.0.0.0/8"), "sip:voicemail@127.0.0.1:" + FreePorts.next()), table,
+        EdgeUnderTest.config(port, List.of("127.0.0.0/8"), "sip:voicemail@127.0.0.1:" + FreePorts.next())
+            .withUdpChannels(udpChannels), table,
         new SimpleMeterRegistry());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
