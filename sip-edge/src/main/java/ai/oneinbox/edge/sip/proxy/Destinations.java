@@ -60,13 +60,41 @@ final class Destinations {
    * endpoints and trunks are normally configured by address; a name costs a lookup that the JVM caches).
    */
   static Optional<InetSocketAddress> address(String host, int port) {
+    int slot = (host.hashCode() * 31 + port) & (LITERALS.length - 1);
+    Literal seen = LITERALS[slot];
+    if (seen != null && seen.port == port && seen.host.equals(host)) {
+      return Optional.of(seen.address);
+    }
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     byte[] literal = NetUtil.createByteArrayFromIpAddressString(h);
     try {
       InetAddress a = literal != null ? InetAddress.getByAddress(literal) : InetAddress.getByName(h);
-      return Optional.of(new InetSocketAddress(a, port));
+      InetSocketAddress address = new InetSocketAddress(a, port);
+      if (literal != null) {
+        LITERALS[slot] = new Literal(host, port, address);
+      }
+      return Optional.of(address);
     } catch (UnknownHostException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Address literals seen lately, so the calls to one agent share one address object (transactions keep
+   * theirs for up to 64*T1). Names are not cached here: their answers can change. Racy by design: an entry
+   * is immutable, and a slot lost to another thread only costs a new address.
+   */
+  private static final Literal[] LITERALS = new Literal[256];
+
+  private static final class Literal {
+    final String host;
+    final int port;
+    final InetSocketAddress address;
+
+    Literal(String host, int port, InetSocketAddress address) {
+      this.host = host;
+      this.port = port;
+      this.address = address;
     }
   }
 }

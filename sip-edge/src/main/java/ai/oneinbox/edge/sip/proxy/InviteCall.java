@@ -383,7 +383,8 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
     final String branch;
     final TransactionKey key;
     final InviteClientTransaction<ByteBuf, SipResponse> tx;
-    final OutboundRequests.SentInvite sent;
+    /** What CANCEL and the ACK of a non-2xx are built from; dropped at a 2xx, after which neither is sent. */
+    OutboundRequests.SentInvite sent;
     final boolean counted;
     TimerScheduler.Timer provisionalTimer;
     TimerScheduler.Timer timerC;
@@ -467,6 +468,7 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
 
     private void onSuccess(int status, SipResponse response) {
       stopTimers();
+      sent = null; // the transaction lingers (Accepted, 64*T1) only to forward 2xx retransmissions
       // Every 2xx goes upstream (RFC 3261 §16.7 step 5), even from a leg we gave up on.
       server.sendResponse(status, response.edit().popVia().encode(core.alloc));
       if (!ended) {
@@ -560,8 +562,8 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
     }
 
     private void sendCancel() {
-      if (cancelSent || tx.isTerminated()) {
-        return;
+      if (cancelSent || tx.isTerminated() || sent == null) {
+        return; // nothing to cancel once answered 2xx (RFC 3261 §9.1)
       }
       cancelSent = true;
       cancelWanted = false;

@@ -1,9 +1,6 @@
 package ai.oneinbox.edge.sip.transaction;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,7 +13,8 @@ abstract class Transaction<M> {
   final TimerScheduler scheduler;
   final TransactionTransport<M> transport;
   final boolean reliable;
-  private final List<TimerScheduler.Timer> running = new ArrayList<>(3);
+  /** The timers running, newest first (at most three at a time); null when none. */
+  private Armed running;
   TransactionState state;
 
   Transaction(SipTimers timers, TimerScheduler scheduler, TransactionTransport<M> transport,
@@ -38,30 +36,74 @@ abstract class Transaction<M> {
 
   /** Starts a timer that fires only if the transaction is still in {@code whileIn} by then. */
   final void startTimer(Duration delay, TransactionState whileIn, Runnable onFire) {
-    startTimer(delay, EnumSet.of(whileIn), onFire);
+    startTimer(delay, 1 << whileIn.ordinal(), onFire);
   }
 
   /** Starts a timer that fires only if the transaction is still in one of {@code whileIn} by then. */
   final void startTimer(Duration delay, Set<TransactionState> whileIn, Runnable onFire) {
+    int mask = 0;
+    for (TransactionState s : whileIn) {
+      mask |= 1 << s.ordinal();
+    }
+    startTimer(delay, mask, onFire);
+  }
+
+  private void startTimer(Duration delay, int whileIn, Runnable onFire) {
     if (delay.isZero()) {
       onFire.run();
       return;
     }
-    TimerScheduler.Timer[] self = new TimerScheduler.Timer[1];
-    self[0] = scheduler.schedule(delay, () -> {
-      running.remove(self[0]);
-      if (whileIn.contains(state)) {
-        onFire.run();
-      }
-    });
-    running.add(self[0]);
+    Armed armed = new Armed(whileIn, onFire);
+    armed.next = running;
+    running = armed;
+    armed.timer = scheduler.schedule(delay, armed);
   }
 
   final void cancelTimers() {
-    for (TimerScheduler.Timer t : running) {
-      t.cancel();
+    for (Armed a = running; a != null; a = a.next) {
+      if (a.timer != null) {
+        a.timer.cancel();
+      }
     }
-    running.clear();
+    running = null;
+  }
+
+  /**
+   * One running timer: the states it may fire in (a bit per {@link TransactionState}), what it does, its
+   * handle, and the next running timer. One object, because transactions linger for up to 64*T1 with a
+   * timer pending, thousands of calls a second.
+   */
+  private final class Armed implements Runnable {
+    final int whileIn;
+    final Runnable onFire;
+    TimerScheduler.Timer timer;
+    Armed next;
+
+    Armed(int whileIn, Runnable onFire) {
+      this.whileIn = whileIn;
+      this.onFire = onFire;
+    }
+
+    @Override
+    public void run() {
+      unlink(this);
+      if ((whileIn & (1 << state.ordinal())) != 0) {
+        onFire.run();
+      }
+    }
+  }
+
+  private void unlink(Armed armed) {
+    if (running == armed) {
+      running = armed.next;
+      return;
+    }
+    for (Armed a = running; a != null; a = a.next) {
+      if (a.next == armed) {
+        a.next = armed.next;
+        return;
+      }
+    }
   }
 
   /**

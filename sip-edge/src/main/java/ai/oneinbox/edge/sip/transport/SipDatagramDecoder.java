@@ -24,6 +24,13 @@ import java.util.List;
 public final class SipDatagramDecoder extends MessageToMessageDecoder<DatagramPacket> {
 
     private final SipLimits limits;
+    /**
+     * The addresses of recent datagrams, so that messages from one peer share one address object: the
+     * transport makes a new one per datagram, and transactions keep theirs for up to 64*T1 (a trunk and an
+     * agent each send several messages a call). Per channel, so only its event loop touches it.
+     */
+    private final InetSocketAddress[] recent = new InetSocketAddress[RECENT];
+    private static final int RECENT = 16;
 
     public SipDatagramDecoder(SipLimits limits) {
         super(DatagramPacket.class);
@@ -40,7 +47,21 @@ public final class SipDatagramDecoder extends MessageToMessageDecoder<DatagramPa
         // largest datagram) goes back to its pool when this returns, however long the message lives
         SipParseResult result = SipParser.parse(content, limits);
         Object message = result instanceof SipMessage ? result : new InboundError((SipParseError) result, false);
-        out.add(new DefaultAddressedEnvelope<Object, InetSocketAddress>(message, packet.recipient(), packet.sender()));
+        out.add(new DefaultAddressedEnvelope<Object, InetSocketAddress>(message, canonical(packet.recipient()),
+                canonical(packet.sender())));
+    }
+
+    private InetSocketAddress canonical(InetSocketAddress address) {
+        if (address == null) {
+            return null;
+        }
+        int slot = address.hashCode() & (RECENT - 1);
+        InetSocketAddress seen = recent[slot];
+        if (address.equals(seen)) {
+            return seen;
+        }
+        recent[slot] = address;
+        return address;
     }
 
     private static boolean isKeepAlive(ByteBuf content) {
