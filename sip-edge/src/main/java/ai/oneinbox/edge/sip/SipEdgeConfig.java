@@ -159,6 +159,12 @@ public record SipEdgeConfig(
         voicemailUri, drainRetryAfter, trunks, health, defaultRegion, dataDir, maxTransactions);
   }
 
+  /** This configuration with {@code sip.max_transactions} set. */
+  public SipEdgeConfig withMaxTransactions(int max) {
+    return new SipEdgeConfig(host, port, advertisedHost, udpChannels, tls, limits, timers, failover,
+        voicemailUri, drainRetryAfter, trunks, health, defaultRegion, dataDir, max);
+  }
+
   /** This configuration with {@code sip.trunks.extra_cidrs} set ({@code EDGE_TRUNK_CIDRS}). */
   public SipEdgeConfig withExtraTrunkCidrs(List<String> cidrs) {
     return new SipEdgeConfig(host, port, advertisedHost, udpChannels, tls, limits, timers, failover,

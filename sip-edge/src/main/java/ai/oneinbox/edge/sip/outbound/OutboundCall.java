@@ -98,7 +98,7 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
   static void start(Outbound outbound, ProxyCore.Shard shard, SipRequest request, InboundSource source,
       TransactionKey key) {
     OutboundCall c = new OutboundCall(outbound, shard, request, source, key);
-    TransactionTable.AddResult added = shard.servers().add(key, c);
+    TransactionTable.AddResult added = shard.addServer(key, c);
     if (added != TransactionTable.AddResult.ADDED) {
       if (added == TransactionTable.AddResult.FULL) {
         outbound.metrics.call("-", "overload", 503);
@@ -619,7 +619,22 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
     record(status, reason);
   }
 
+  @Override
+  public boolean isTerminated() {
+    if (!server.isTerminated()) {
+      return false;
+    }
+    for (Leg leg : legs) {
+      if (leg.isLive()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The final answer went to the agent: what is left only lingers (and may be ended early for room). */
   private void record(int status, String reason) {
+    shard.settled(this);
     outbound.metrics.call(trunkName, outcome, status);
     if (CallLog.enabled()) {
       CallLog.shared().add("outbound call " + invite.callId()

@@ -148,7 +148,7 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
   }
 
   private boolean register() {
-    TransactionTable.AddResult added = shard.servers.add(key, this);
+    TransactionTable.AddResult added = shard.addServer(key, this);
     if (added == TransactionTable.AddResult.ADDED) {
       registered = true;
       return true;
@@ -316,7 +316,7 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
       core.prober.touch(target.uri());
     }
     Leg leg = new Leg(target, hop, branch);
-    if (shard.clients.add(leg.key, leg) != TransactionTable.AddResult.ADDED) {
+    if (shard.addClient(leg.key, leg) != TransactionTable.AddResult.ADDED) {
       core.metrics.rejected(ProxyMetrics.Rejected.OVERLOAD);
       answer(503, "Service Unavailable", "Retry-After", "5");
       return true;
@@ -755,6 +755,20 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
     traces = null;
     triedAgents = null;
     endpoints = null;
+    shard.settled(this);
+  }
+
+  @Override
+  public boolean isTerminated() {
+    if (!server.isTerminated()) {
+      return false;
+    }
+    for (Leg leg : legs) {
+      if (leg.isLive()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void logAndCount(int status) {

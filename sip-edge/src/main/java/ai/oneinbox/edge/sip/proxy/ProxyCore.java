@@ -31,6 +31,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -85,14 +86,70 @@ public final class ProxyCore implements SipMessageHandler {
 
   /** Per-thread state: the scheduler all of a shard's work runs on, and its transaction tables. */
   public static final class Shard {
+    /** Lingering owners ended at a time when a table is full (their entries make room for new ones). */
+    private static final int EVICT_BATCH = 8;
+
     final TimerScheduler scheduler;
     final TransactionTable<ServerSide> servers;
     final TransactionTable<ClientSide> clients;
+    /**
+     * Owners that have sent their final answer and only linger (RFC 3261/6026 timers, up to 64*T1) to absorb
+     * retransmissions, oldest first. They all linger about as long, so they end in this order too, and the
+     * head is dropped as they do. Touched only on this shard's scheduler.
+     */
+    private final ArrayDeque<ServerSide> settled = new ArrayDeque<>();
+    private Runnable onEvicted = () -> {};
 
     Shard(TimerScheduler scheduler, int maxTransactions) {
       this.scheduler = scheduler;
       this.servers = new TransactionTable<>(maxTransactions);
       this.clients = new TransactionTable<>(maxTransactions);
+    }
+
+    /** An owner has sent its final answer and only lingers from now on (call on this shard's scheduler). */
+    public void settled(ServerSide owner) {
+      ServerSide head;
+      while ((head = settled.peekFirst()) != null && head.isTerminated()) {
+        settled.pollFirst();
+      }
+      settled.addLast(owner);
+    }
+
+    /**
+     * Adds a server transaction's owner; when the table is full, first ends the oldest lingering owners
+     * early (a retransmission of theirs now finds nothing: the answer RFC 3261 gives a stateless proxy), so
+     * a steady call rate never meets a table full of finished calls. FULL only when live ones fill it.
+     */
+    public TransactionTable.AddResult addServer(TransactionKey key, ServerSide owner) {
+      TransactionTable.AddResult added = servers.add(key, owner);
+      if (added == TransactionTable.AddResult.FULL && evictSettled() > 0) {
+        added = servers.add(key, owner);
+      }
+      return added;
+    }
+
+    /** As {@link #addServer}, for a client transaction. */
+    public TransactionTable.AddResult addClient(TransactionKey key, ClientSide owner) {
+      TransactionTable.AddResult added = clients.add(key, owner);
+      if (added == TransactionTable.AddResult.FULL && evictSettled() > 0) {
+        added = clients.add(key, owner);
+      }
+      return added;
+    }
+
+    private int evictSettled() {
+      int ended = 0;
+      ServerSide oldest;
+      while (ended < EVICT_BATCH && (oldest = settled.pollFirst()) != null) {
+        if (!oldest.isTerminated()) {
+          oldest.abort();
+          ended++;
+        }
+      }
+      for (int i = 0; i < ended; i++) {
+        onEvicted.run();
+      }
+      return ended;
     }
 
     public TimerScheduler scheduler() {
@@ -112,8 +169,13 @@ public final class ProxyCore implements SipMessageHandler {
   public interface ServerSide {
     void retransmission();
 
-    /** The node stops: end every transaction of this owner now, releasing what they hold. */
+    /** The node stops (or room is needed): end every transaction of this owner now, releasing what they hold. */
     void abort();
+
+    /** True once every transaction of this owner has ended. */
+    default boolean isTerminated() {
+      return false;
+    }
 
     default void ack() {}
 
@@ -162,6 +224,9 @@ public final class ProxyCore implements SipMessageHandler {
       shards[i] = new Shard(schedulers.get(i), perShard);
     }
     this.metrics = new ProxyMetrics(registry, this::transactionsInFlight);
+    for (Shard shard : shards) {
+      shard.onEvicted = metrics::evicted;
+    }
     this.prober = new HealthProber(this);
     this.outbound = new Outbound(this, outboundConfig, registry);
   }
@@ -574,7 +639,7 @@ public final class ProxyCore implements SipMessageHandler {
     }
 
     void start() {
-      if (shard.servers.add(key, this) != TransactionTable.AddResult.ADDED) {
+      if (shard.addServer(key, this) != TransactionTable.AddResult.ADDED) {
         metrics.rejected(ProxyMetrics.Rejected.OVERLOAD);
         answerStateless(request, source, 503, "Service Unavailable");
         request.release();
@@ -584,7 +649,7 @@ public final class ProxyCore implements SipMessageHandler {
       Via top = request.topVia();
       String branch = Branches.of(loopHash(request), Branches.hash(top.branch().orElse(""), top.sentBy()), 0);
       clientKey = new TransactionKey(branch, "", request.method());
-      if (shard.clients.add(clientKey, this) != TransactionTable.AddResult.ADDED) {
+      if (shard.addClient(clientKey, this) != TransactionTable.AddResult.ADDED) {
         metrics.rejected(ProxyMetrics.Rejected.OVERLOAD);
         answer(503, "Service Unavailable");
         return;
@@ -651,6 +716,12 @@ public final class ProxyCore implements SipMessageHandler {
         request.release();
       }
       request = null;
+      shard.settled(this);
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return server.isTerminated() && (client == null || client.isTerminated());
     }
 
     @Override

@@ -29,6 +29,7 @@ final class ProxyMetrics {
   private final ConcurrentHashMap<String, Counter> invites = new ConcurrentHashMap<>();
   private final Counter[] rejected = new Counter[Rejected.values().length];
   private final Counter failovers;
+  private final Counter evicted;
   private final Timer routing;
   private final Timer forwarding;
 
@@ -41,6 +42,10 @@ final class ProxyMetrics {
     }
     failovers = Counter.builder("sip_edge_failovers")
         .description("Calls moved to the next target after a failed one").register(registry);
+    evicted = Counter.builder("sip_edge_transactions_evicted")
+        .description("Finished calls whose lingering transactions (RFC 3261/6026 timers) were ended early to "
+            + "make room in a full transaction table")
+        .register(registry);
     Gauge.builder("sip_edge_transactions_in_flight", inFlight, s -> s.get().doubleValue())
         .description("Live SIP transactions (server and client)").register(registry);
     routing = Timer.builder("sip_edge_routing_latency")
@@ -64,6 +69,10 @@ final class ProxyMetrics {
 
   void failover() {
     failovers.increment();
+  }
+
+  void evicted() {
+    evicted.increment();
   }
 
   void routingNanos(long nanos) {

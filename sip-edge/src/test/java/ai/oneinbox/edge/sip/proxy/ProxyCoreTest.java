@@ -181,6 +181,35 @@ class ProxyCoreTest {
   }
 
   @Test
+  void finishedCallsMakeRoomInAFullTableInsteadOfNewCallsBeingRefused() {
+    core = newCore(SipEdgeConfig.defaults().withMaxTransactions(16)); // one shard: 16 entries per table
+    // 40 calls one after the other, each answered 486 by the agent: every one leaves its transactions
+    // lingering (timer D 32 s on the leg, timer H or I on the caller's side) once it is over
+    for (int i = 0; i < 40; i++) {
+      String id = "full" + i;
+      int before = net.sent.size();
+      fromTrunk(invite(id, "+14155550100"));
+      List<TestNetwork.Sent> forwarded = net.since(before, s -> !s.isResponse());
+      assertEquals(1, forwarded.size(), "call " + i + " is forwarded, not refused");
+      fromAgent(AGENT_A, TestNetwork.responseTo(forwarded.get(0), 486, "Busy Here", "busy" + i));
+    }
+    assertEquals(40, statusesToTrunk().stream().filter(s -> s == 486).count(), statusesToTrunk().toString());
+    assertFalse(statusesToTrunk().contains(503), "no call refused for lack of room");
+    assertTrue(counter("sip_edge_transactions_evicted") >= 24, "finished calls ended early to make room");
+    assertTrue(core.transactionsInFlight() <= 32, "the tables stay within their bound");
+  }
+
+  @Test
+  void aTableFullOfLiveCallsStillRefusesWith503() {
+    core = newCore(SipEdgeConfig.defaults().withMaxTransactions(16));
+    for (int i = 0; i < 20; i++) {
+      fromTrunk(invite("live" + i, "+14155550100")); // forwarded, never answered: all stay live
+    }
+    assertTrue(statusesToTrunk().contains(503), "live transactions are never evicted");
+    assertEquals(0, counter("sip_edge_transactions_evicted"));
+  }
+
+  @Test
   void retransmittedInviteGetsTheLastResponseAndIsNotForwardedTwice() {
     fromTrunk(invite("c2", "+14155550100"));
     fromTrunk(invite("c2", "+14155550100"));
