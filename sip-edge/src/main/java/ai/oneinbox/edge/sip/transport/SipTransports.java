@@ -58,6 +58,8 @@ public final class SipTransports implements Transport, AutoCloseable {
     private static final int UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
     /** Within a read batch, flush at the latest after this many writes (bounds what one batch holds back). */
     private static final int FLUSH_AFTER_WRITES = 64;
+    /** Datagrams read by one recvmmsg(2) at most (epoll). */
+    private static final int RECV_BATCH = 8;
 
     private final SipTransportConfig config;
     private final SipMessageHandler handler;
@@ -106,12 +108,13 @@ public final class SipTransports implements Transport, AutoCloseable {
         int channels = epoll ? (config.udpChannels() == 0 ? Runtime.getRuntime().availableProcessors()
                 : config.udpChannels()) : 1;
         int udpPort = config.port();
+        int datagram = Math.min(65536, limits.maxMessageBytes() + 1);
         for (int i = 0; i < channels; i++) {
             Bootstrap b = new Bootstrap().group(group)
                     .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                     .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(Math.min(65536, limits.maxMessageBytes() + 1)))
+                            new FixedRecvByteBufAllocator(epoll ? datagram * RECV_BATCH : datagram))
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel ch) {
@@ -127,6 +130,9 @@ public final class SipTransports implements Transport, AutoCloseable {
                     });
             if (epoll) {
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
+                // recvmmsg(2): up to RECV_BATCH datagrams (each up to the largest message) per system call,
+                // whatever is queued when the loop wakes, instead of one recvmsg(2) and one epoll_wait(2) each
+                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, datagram);
             }
             Channel ch = b.bind(config.host(), udpPort).sync().channel();
             udpPort = ((InetSocketAddress) ch.localAddress()).getPort();

@@ -92,6 +92,43 @@ class SipTransportsTest {
     }
 
     @Test
+    void aBurstOfDatagramsOfEverySizeIsReadWholeOneMessageEach() throws Exception {
+        // several datagrams queued at once are read by one recvmmsg(2) into slots as large as the largest
+        // message: a 60,000-octet one among small ones must arrive whole, and each must be answered once
+        start(Optional.empty());
+        int[] bodies = {0, 60_000, 10, 1_400, 0, 30_000, 5, 0, 9_000, 0, 0, 64_000};
+        try (DatagramSocket socket = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setSoTimeout(5000);
+            socket.setReceiveBufferSize(1 << 20);
+            InetSocketAddress edge = new InetSocketAddress("127.0.0.1", port(TransportKind.UDP));
+            for (int i = 0; i < bodies.length; i++) {
+                byte[] bytes = optionsWithBody(100 + i, bodies[i]);
+                socket.send(new DatagramPacket(bytes, bytes.length, edge));
+            }
+            java.util.Set<String> answered = new java.util.HashSet<>();
+            for (int i = 0; i < bodies.length; i++) {
+                String answer = receive(socket);
+                assertTrue(answer.startsWith("SIP/2.0 200 OK\r\n"), answer);
+                int at = answer.indexOf("Call-ID: ");
+                answered.add(answer.substring(at, answer.indexOf("\r\n", at)));
+            }
+            assertEquals(bodies.length, answered.size(), "one answer per datagram: " + answered);
+            for (int i = 0; i < bodies.length; i++) {
+                assertTrue(answered.contains("Call-ID: c" + (100 + i) + "@192.0.2.1"), answered.toString());
+            }
+        }
+    }
+
+    /** An OPTIONS with a body of {@code n} octets (Content-Length matching), Call-ID c{seq}@192.0.2.1. */
+    private static byte[] optionsWithBody(int seq, int n) {
+        String head = new String(SipStreamDecoderTest.options(seq), StandardCharsets.US_ASCII);
+        String body = "x".repeat(n);
+        String text = head.replace("Content-Length: 5\r\n\r\nhello",
+                "Content-Type: text/plain\r\nContent-Length: " + n + "\r\n\r\n") + body;
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void udpMalformedRequestGetsA400WithoutReachingTheHandler() throws Exception {
         start(Optional.empty());
         try (DatagramSocket socket = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
