@@ -40,7 +40,8 @@ class LoadTestRunnerTest {
     }
     Path out = Files.createTempDirectory(Path.of("target"), "loadtests-").toAbsolutePath();
     List<String> cmd = List.of(RUNNER.toString(), "sweep", "--systems", "kamailio,edge", "--edge-java",
-        "--rates", "100", "--calls", "200", "--warmup-calls", "500", "--numbers", "1000",
+        "--rates", "100", "--calls", "200", "--warmup-calls", "500", "--warmup-rounds", "2", "--settle-secs", "1",
+        "--numbers", "1000",
         "--agent-port", Integer.toString(FreePorts.next()), "--kamailio-port", Integer.toString(FreePorts.next()),
         "--edge-port", Integer.toString(FreePorts.next()), "--edge-heap", "256m",
         "--edge-classpath", System.getProperty("java.class.path"), "--out", out.toString());
@@ -73,6 +74,14 @@ class LoadTestRunnerTest {
     assertTrue(table.contains("| kamailio |") && table.contains("| edge |"), table);
     try (InputStream png = Files.newInputStream(out.resolve("results.png"))) {
       assertArrayEquals(PNG_MAGIC, png.readNBytes(4), "results.png is a PNG");
+    }
+    // warm-up in rounds until the proxy's JIT is quiet: Kamailio has none, so it takes exactly one
+    String kamailioWarmUp = Files.readString(out.resolve("kamailio_warmup.json"), StandardCharsets.UTF_8);
+    assertEquals(1, kamailioWarmUp.split("\"round\"", -1).length - 1, kamailioWarmUp);
+    String edgeWarmUp = Files.readString(out.resolve("edge_warmup.json"), StandardCharsets.UTF_8);
+    assertTrue(edgeWarmUp.contains("\"jit_share\"") && edgeWarmUp.contains("\"jit_cpu_s\""), edgeWarmUp);
+    for (String system : List.of("kamailio", "edge")) {
+      assertTrue(Files.isDirectory(out.resolve(system + "_r100_settle")), system + " settled at the rate first");
     }
   }
 
