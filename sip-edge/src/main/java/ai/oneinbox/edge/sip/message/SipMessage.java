@@ -46,6 +46,7 @@ public abstract sealed class SipMessage implements ReferenceCounted, SipParseRes
     private NameAddr from;
     private NameAddr to;
     private List<Via> vias;
+    private List<NameAddr> routes;
 
     SipMessage(MessageHead head) {
         this.octets = head.octets;
@@ -118,9 +119,15 @@ public abstract sealed class SipMessage implements ReferenceCounted, SipParseRes
         return maxForwards < 0 ? OptionalInt.empty() : OptionalInt.of(maxForwards);
     }
 
-    /** Route values in order (all lines, all values). */
+    /** Route values in order (all lines, all values); read once (the proxy asks several times a request). */
     public List<NameAddr> routes() {
-        return parseList(SipHeaderName.ROUTE, ValueParsers.Element.NAME_ADDR, NameAddr.class);
+        List<NameAddr> r = routes;
+        if (r == null) {
+            r = Collections.unmodifiableList(parseList(SipHeaderName.ROUTE, ValueParsers.Element.NAME_ADDR,
+                    NameAddr.class));
+            routes = r;
+        }
+        return r;
     }
 
     /** Record-Route values in order. */
