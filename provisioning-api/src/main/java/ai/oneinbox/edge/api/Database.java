@@ -74,6 +74,7 @@ public final class Database implements AutoCloseable {
         Path pgDir = dataDir.resolve("pg");
         try {
             Files.createDirectories(pgDir);
+            stopLeftOver(pgDir, Duration.ofSeconds(30));
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(pgDir)
                     .setCleanDataDirectory(false)
@@ -90,6 +91,62 @@ public final class Database implements AutoCloseable {
             return new Database(options, config.poolSize(), Optional.of(pg));
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start in " + pgDir, e);
+        }
+    }
+
+    /**
+     * An edge that was killed (SIGKILL, or a crash) leaves its embedded PostgreSQL running on the data
+     * directory, and a new one cannot start there (it would wait a minute and give up). When the directory's
+     * {@code postmaster.pid} names a live postgres process serving that directory, it is stopped first with
+     * SIGTERM (PostgreSQL's smart shutdown; its clients died with the old edge). If it has not stopped within
+     * {@code wait}, the start fails with a message naming the pid.
+     */
+    static void stopLeftOver(Path pgDir, Duration wait) throws IOException {
+        Path pidFile = pgDir.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        java.util.List<String> lines = Files.readAllLines(pidFile);
+        long pid;
+        try {
+            pid = lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).trim());
+        } catch (NumberFormatException e) {
+            return; // not a pid file PostgreSQL wrote: let PostgreSQL judge it
+        }
+        Optional<ProcessHandle> process = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
+        if (process.isEmpty() || !process.get().isAlive() || !isPostgresOf(process.get(), pgDir, lines)) {
+            return; // a stale file (PostgreSQL removes it itself) or another program's pid
+        }
+        log.warn("an embedded PostgreSQL left running by an earlier edge (pid {}) holds {}: stopping it", pid, pgDir);
+        ProcessHandle pg = process.get();
+        pg.destroy(); // SIGTERM
+        try {
+            pg.onExit().get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("the PostgreSQL left running on " + pgDir + " (pid " + pid + ") did not stop within "
+                    + wait.toSeconds() + " s; stop it (kill " + pid + ") and start the edge again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the PostgreSQL left running on " + pgDir);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("could not wait for pid " + pid, e);
+        }
+    }
+
+    /** The process is a postgres whose data directory (its pid file's second line) is {@code pgDir}. */
+    private static boolean isPostgresOf(ProcessHandle process, Path pgDir, java.util.List<String> pidLines) {
+        String command = process.info().command().orElse("");
+        if (!command.endsWith("/postgres") && !command.equals("postgres")) {
+            return false;
+        }
+        if (pidLines.size() < 2) {
+            return false;
+        }
+        Path named = Path.of(pidLines.get(1).trim());
+        try {
+            return Files.isSameFile(named, pgDir);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -76,6 +76,36 @@ class EmbeddedDatabaseTest {
         }
     }
 
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aPostgresLeftRunningByAKilledEdgeIsStoppedBeforeTheNextStart() throws Exception {
+        Path dataDir = Files.createTempDirectory("edge-leftover");
+        // an edge process starts its embedded PostgreSQL and is then killed (SIGKILL): no hook runs
+        Process edge = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LeftOverPostgresMain.class.getName(), dataDir.toString())
+                .redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(edge.getInputStream()))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("READY")) {
+                // start-up output
+            }
+            assertEquals("READY", line, "the child edge started its PostgreSQL");
+            edge.destroyForcibly();
+            assertTrue(edge.waitFor(30, TimeUnit.SECONDS));
+        }
+        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "left running");
+        long started = System.nanoTime();
+        try (Database again = Database.start(DatabaseConfig.DEFAULTS, dataDir, false)) {
+            assertTrue(again.isEmbedded());
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the left-over server was stopped");
+            long newPid = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
+            assertTrue(newPid != pid, "a server of its own");
+        }
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 45,
+                "no minute-long wait for a directory another server holds");
+    }
+
     private static String send(HttpClient http, int port, String key, String method, String path, String body, int expected) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + key).header("Content-Type", "application/json")

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -63,9 +64,35 @@ public final class EdgeMain {
         }
 
         Logger log = LoggerFactory.getLogger(EdgeMain.class);
+        // The hook is in place before anything starts: a SIGTERM during start-up waits for the start to end,
+        // then stops what it started (the embedded PostgreSQL above all), instead of leaving it running.
+        AtomicReference<EdgeNode> running = new AtomicReference<>();
+        CountDownLatch startEnded = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                startEnded.await();
+                EdgeNode n = running.get();
+                if (n != null) {
+                    log.info("stopping: draining, then closing SIP, API, feed and database");
+                    n.drain();
+                    n.close();
+                    log.info("stopped");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                // The console appender is asynchronous: flush it before the JVM halts.
+                if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+                    context.stop();
+                }
+                stopped.countDown();
+            }
+        }, "edge-shutdown"));
         EdgeNode node;
         try {
             node = EdgeNode.start(config);
+            running.set(node);
         } catch (ConfigException e) {
             err.println("edge: configuration error in " + configFile + ": " + e.getMessage());
             return EXIT_CONFIG;
@@ -73,23 +100,9 @@ public final class EdgeMain {
             log.error("start-up failed: {}", e.toString(), e);
             err.println("edge: start-up failed: " + e.getMessage());
             return EXIT_START;
+        } finally {
+            startEnded.countDown(); // EdgeNode.start closes what it started when it fails
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping: draining, then closing SIP, API, feed and database");
-            try {
-                node.drain();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            node.close();
-            log.info("stopped");
-            // The console appender is asynchronous: flush it before the JVM halts.
-            if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
-                context.stop();
-            }
-            stopped.countDown();
-        }, "edge-shutdown"));
         log.info("ready: {}", node.describe());
         try {
             stopped.await();
