@@ -11,6 +11,7 @@ import ai.oneinbox.edge.routing.Snapshot;
 import ai.oneinbox.edge.sip.SipEdge;
 import ai.oneinbox.edge.sip.SipEdgeConfig;
 import ai.oneinbox.edge.sip.testing.FreePorts;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class EdgeForLoadTests {
 
   public static void main(String[] args) throws InterruptedException {
     Map<String, String> opts = new HashMap<>(Map.of("--port", "5070", "--agent-port", "5090", "--numbers", "100000",
-        "--max-seconds", "3600", "--udp-channels",
+        "--max-seconds", "3600", "--sip-trunk", "", "--udp-channels",
         Integer.toString(SipEdgeConfig.defaults().udpChannels())));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!opts.containsKey(args[i])) {
@@ -54,11 +55,14 @@ public final class EdgeForLoadTests {
     // the product's sip.udp_channels (config/edge.yaml: one SO_REUSEPORT socket per core), not the
     // end-to-end tests' single channel
     int udpChannels = Integer.parseInt(opts.get("--udp-channels"));
+    // --sip-trunk URI: every number is a BYO number with that Termination URI, so agent-1 (at
+    // 127.0.0.1:--agent-port) can call out from any of them (loadtests/run outbound)
+    Optional<String> sipTrunk = Optional.of(opts.get("--sip-trunk")).filter(t -> !t.isEmpty());
 
     Snapshot.Builder snapshot = Snapshot.builder(1)
         .agent(new Agent("agent-1", List.of("sip:agent-1@127.0.0.1:" + agentPort), 0, Optional.empty(), true));
     Ownership twilio = new Ownership(Provider.TWILIO, Optional.of("integration-1"), Optional.empty(),
-        Optional.of(ACCOUNT_SID), Optional.empty());
+        Optional.of(ACCOUNT_SID), sipTrunk);
     for (int i = 0; i < numbers; i++) {
       snapshot.number(new NumberRoute(E164.of(FIRST_NUMBER + i), "agent-1", Optional.of(InboundRouting.DEFAULT), twilio));
     }
@@ -67,13 +71,21 @@ public final class EdgeForLoadTests {
 
     // voicemail on a port nobody listens on: a call that fails over shows as a failed call, not as a
     // second INVITE with the same Call-ID at the agent
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     SipEdge edge = SipEdge.start(
         EdgeUnderTest.config(port, List.of("127.0.0.0/8"), "sip:voicemail@127.0.0.1:" + FreePorts.next())
-            .withUdpChannels(udpChannels), table,
-        new SimpleMeterRegistry());
+            .withUdpChannels(udpChannels), table, registry);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       edge.close();
+      // the latency the edge adds to outbound calls (agent's INVITE in -> INVITE to the trunk handed to the
+      // transport), for loadtests/run outbound
+      Timer forwarding = registry.find("sip_edge_outbound_forwarding_latency").timer();
+      if (forwarding != null && forwarding.count() > 0) {
+        System.out.println("OUTBOUND_FORWARDING count=" + forwarding.count()
+            + " mean_ms=" + forwarding.mean(TimeUnit.MILLISECONDS) + " max_ms=" + forwarding.max(TimeUnit.MILLISECONDS));
+        System.out.flush();
+      }
       stopped.countDown();
     }, "edge-stop"));
     System.out.println("READY pid=" + ProcessHandle.current().pid() + " port=" + port + " numbers=" + numbers);

@@ -85,6 +85,34 @@ class LoadTestRunnerTest {
     }
   }
 
+  /**
+   * {@code loadtests/run outbound --edge-java}: the agent calls out from its numbers through the edge to each
+   * number's sip_trunk (a SIPp trunk that insists on +E.164, our Via and Record-Route); every call answered
+   * 200 by the trunk, and the edge's own added latency reported.
+   */
+  @Test
+  void outboundRunPlacesEveryCallThroughTheTrunk() throws Exception {
+    Path out = Files.createTempDirectory(Path.of("target"), "loadtests-outbound-").toAbsolutePath();
+    List<String> cmd = List.of(RUNNER.toString(), "outbound", "--edge-java", "--calls", "40", "--rate", "20",
+        "--warmup-calls", "100", "--numbers", "20",
+        "--agent-port", Integer.toString(FreePorts.next()), "--edge-port", Integer.toString(FreePorts.next()),
+        "--edge-heap", "256m", "--edge-classpath", System.getProperty("java.class.path"), "--out", out.toString());
+    Process runner = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(out.resolve("runner.log").toFile()).start();
+    try {
+      assertTrue(runner.waitFor(150, TimeUnit.SECONDS), "runner did not finish\n" + log(out));
+    } finally {
+      runner.destroy();
+    }
+    assertEquals(0, runner.exitValue(), log(out));
+    String json = Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8);
+    assertEquals(40, number(json, "successful"), "every call answered 200 by the trunk\n" + json);
+    assertEquals(0, number(json, "failed"), json);
+    assertEquals(40, number(json, "answerer_successful"), "the trunk's checks passed on every call: " + json);
+    assertEquals(0, number(json, "answerer_failed"), json);
+    assertTrue(number(json, "added_mean_ms") > 0, "the edge's own forwarding latency: " + json);
+  }
+
   /** The number after {@code "key": } in one result block; fails if absent or not a number. */
   private static double number(String block, String key) {
     Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\": (-?[0-9.]+)").matcher(block);
