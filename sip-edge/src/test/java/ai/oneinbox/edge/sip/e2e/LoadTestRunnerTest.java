@@ -40,7 +40,8 @@ class LoadTestRunnerTest {
     }
     Path out = Files.createTempDirectory(Path.of("target"), "loadtests-").toAbsolutePath();
     List<String> cmd = List.of(RUNNER.toString(), "sweep", "--systems", "kamailio,edge", "--edge-java",
-        "--rates", "100", "--calls", "200", "--warmup-calls", "500", "--warmup-rounds", "2", "--settle-secs", "1",
+        "--rates", "100", "--calls", "200", "--warmup-calls", "500", "--warmup-rounds", "2", "--warmup-min-secs", "0",
+        "--settle-secs", "1",
         "--numbers", "1000",
         "--agent-port", Integer.toString(FreePorts.next()), "--kamailio-port", Integer.toString(FreePorts.next()),
         "--edge-port", Integer.toString(FreePorts.next()), "--edge-heap", "256m",
