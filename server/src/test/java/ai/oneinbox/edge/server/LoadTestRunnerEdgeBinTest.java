@@ -3,9 +3,8 @@ package ai.oneinbox.edge.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.oneinbox.edge.sip.testing.FreePorts;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +34,7 @@ class LoadTestRunnerEdgeBinTest {
                 EdgeMain.class.getName());
         List<String> cmd = List.of(REPO.resolve("loadtests/run").toString(), "check", "--system", "edge",
                 "--edge-bin", "--edge-command", launcher, "--numbers", "30",
-                "--agent-port", Integer.toString(freeUdpPort()), "--edge-port", Integer.toString(freeUdpPort()),
+                "--agent-port", Integer.toString(FreePorts.next()), "--edge-port", Integer.toString(FreePorts.next()),
                 "--out", out.toString());
         Process runner = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(out.resolve("runner.log").toFile()).start();
@@ -73,7 +72,7 @@ class LoadTestRunnerEdgeBinTest {
                 EdgeMain.class.getName());
         List<String> cmd = List.of(REPO.resolve("loadtests/run").toString(), "failover", "--edge-bin",
                 "--edge-command", launcher, "--calls", "10", "--rate", "10", "--warmup-calls", "100",
-                "--agent-port", Integer.toString(freeUdpPort()), "--edge-port", Integer.toString(freeUdpPort()),
+                "--agent-port", Integer.toString(FreePorts.next()), "--edge-port", Integer.toString(FreePorts.next()),
                 "--out", out.toString());
         Process runner = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(out.resolve("runner.log").toFile()).start();
@@ -100,11 +99,6 @@ class LoadTestRunnerEdgeBinTest {
         assertTrue(cases[4].contains("\"answered_by\": \"voicemail\""), cases[4]);
     }
 
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private static double number(String json, String key) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\": (-?[0-9.]+)").matcher(json);
