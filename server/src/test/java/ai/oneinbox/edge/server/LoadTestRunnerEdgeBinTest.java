@@ -99,7 +99,6 @@ class LoadTestRunnerEdgeBinTest {
         assertTrue(cases[4].contains("\"answered_by\": \"voicemail\""), cases[4]);
     }
 
-
     private static double number(String json, String key) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\": (-?[0-9.]+)").matcher(json);
         assertTrue(m.find(), key + " missing or not a number in " + json);
