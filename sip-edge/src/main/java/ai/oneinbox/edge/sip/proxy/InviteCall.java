@@ -17,6 +17,7 @@ import ai.oneinbox.edge.sip.transaction.ServerTransactionUser;
 import ai.oneinbox.edge.sip.transaction.SipTimers;
 import ai.oneinbox.edge.sip.transaction.TimerScheduler;
 import ai.oneinbox.edge.sip.transaction.TransactionKey;
+import ai.oneinbox.edge.sip.transaction.TransactionState;
 import ai.oneinbox.edge.sip.transaction.TransactionTable;
 import ai.oneinbox.edge.sip.transport.InboundSource;
 import ai.oneinbox.edge.sip.trunk.AuthResult;
@@ -80,6 +81,9 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
   private boolean forwardingTimed;
   private boolean registered;
   private boolean released;
+  /** The caller has its final answer ({@link #settle}); then, once every transaction only lingers, lingered. */
+  private boolean settled;
+  private boolean lingered;
   private int attemptCounter;
 
   private InviteCall(ProxyCore core, ProxyCore.Shard shard, SipRequest invite, InboundSource source,
@@ -427,6 +431,7 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
     @Override
     public void response(SipResponse response) {
       tx.receiveResponse(response.statusCode(), response);
+      lingerIfDone();
     }
 
     @Override
@@ -650,6 +655,46 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
   @Override
   public void ack() {
     server.receiveAck();
+    lingerIfDone();
+  }
+
+  /**
+   * Once the caller has its final answer and every transaction of the call only waits out a timer (the
+   * server Accepted or Confirmed, each leg Accepted, Completed or ended), their work goes to lingering
+   * records of the shard (ADR 0006) and the call's objects go: absorbing the INVITE and its ACK; for a leg
+   * Accepted, passing a 2xx retransmission upstream (if the caller's side was Accepted too, as it would);
+   * for a leg Completed, sending the ACK again.
+   */
+  private void lingerIfDone() {
+    if (!settled || lingered) {
+      return;
+    }
+    TransactionState s = server.state();
+    if (s != TransactionState.ACCEPTED && s != TransactionState.CONFIRMED) {
+      return;
+    }
+    for (Leg leg : legs) {
+      TransactionState l = leg.tx.state();
+      if (l != TransactionState.ACCEPTED && l != TransactionState.COMPLETED && l != TransactionState.TERMINATED) {
+        return;
+      }
+    }
+    lingered = true;
+    SipTimers timers = core.config.timers();
+    boolean accepted = s == TransactionState.ACCEPTED;
+    shard.lingerServer(key, accepted ? timers.sixtyFourT1() : timers.timerI(source.transport().isStream()),
+        Lingering.ABSORB, null, null, null);
+    for (Leg leg : legs) {
+      TransactionState l = leg.tx.state();
+      if (l == TransactionState.ACCEPTED) {
+        shard.lingerClient(leg.key, timers.sixtyFourT1(), accepted ? Lingering.FORWARD_2XX : Lingering.ABSORB,
+            null, source.transport(), source.remote());
+      } else if (l == TransactionState.COMPLETED) {
+        shard.lingerClient(leg.key, timers.timerD(leg.hop.transport().isStream()), Lingering.RESEND_ACK,
+            leg.tx.takeAck(), leg.hop.transport(), leg.hop.address());
+      }
+    }
+    abort();
   }
 
   @Override
@@ -742,6 +787,7 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
    * retransmission or ACKing a late non-2xx, a CANCEL in flight) works from its own small state.
    */
   private void settle() {
+    settled = true;
     if (!released) {
       released = true;
       invite.release();

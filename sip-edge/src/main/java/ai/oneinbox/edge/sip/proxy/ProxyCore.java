@@ -20,6 +20,7 @@ import ai.oneinbox.edge.sip.transaction.ServerTransactionUser;
 import ai.oneinbox.edge.sip.transaction.ClientTransactionUser;
 import ai.oneinbox.edge.sip.transaction.TimerScheduler;
 import ai.oneinbox.edge.sip.transaction.TransactionKey;
+import ai.oneinbox.edge.sip.transaction.TransactionState;
 import ai.oneinbox.edge.sip.transaction.TransactionTable;
 import ai.oneinbox.edge.sip.transport.InboundSource;
 import ai.oneinbox.edge.sip.transport.SipMessageHandler;
@@ -30,6 +31,7 @@ import ai.oneinbox.edge.sip.trunk.TrunkAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -88,6 +90,8 @@ public final class ProxyCore implements SipMessageHandler {
   public static final class Shard {
     /** Lingering owners ended at a time when a table is full (their entries make room for new ones). */
     private static final int EVICT_BATCH = 8;
+    /** Lingering times from here on share the long store; shorter ones (T4) the short one. */
+    private static final Duration LONG_LINGER_FROM = Duration.ofSeconds(16);
 
     final TimerScheduler scheduler;
     final TransactionTable<ServerSide> servers;
@@ -99,11 +103,81 @@ public final class ProxyCore implements SipMessageHandler {
      */
     private final ArrayDeque<ServerSide> settled = new ArrayDeque<>();
     private Runnable onEvicted = () -> {};
+    /**
+     * What finished transactions leave while they linger (ADR 0006): the 64*T1 timers (L, M, J, D) in one
+     * store, the T4 ones (I, K) in the other, each ending its records in the order they came.
+     */
+    private final Lingering lingeringLong;
+    private final Lingering lingeringShort;
+    private final long seed;
 
-    Shard(TimerScheduler scheduler, int maxTransactions) {
+    Shard(TimerScheduler scheduler, int maxTransactions, Transport transport, ByteBufAllocator alloc,
+        LongSupplier nanoTime, long seed) {
       this.scheduler = scheduler;
       this.servers = new TransactionTable<>(maxTransactions);
       this.clients = new TransactionTable<>(maxTransactions);
+      this.seed = seed;
+      // Three or four 64*T1 records a call (both INVITE transactions, the BYE's server side, a failed leg's
+      // ACK) and one T4 record (the BYE's client side), at 36 bytes a record: room for four per table entry.
+      Runnable evicted = () -> onEvicted.run();
+      this.lingeringLong = new Lingering(transport, alloc, scheduler, nanoTime, 4 * maxTransactions, evicted);
+      this.lingeringShort = new Lingering(transport, alloc, scheduler, nanoTime, maxTransactions, evicted);
+    }
+
+    /**
+     * A finished server transaction hands over to a record (on this shard's scheduler): {@code action} is
+     * one of {@link Lingering}'s, {@code buffer} (taken over) what it sends again, to {@code peer}.
+     */
+    public void lingerServer(TransactionKey key, Duration linger, byte action, ByteBuf buffer,
+        TransportKind kind, InetSocketAddress peer) {
+      linger(Lingering.hash(seed, key, true), key.hashCode(), linger, action, buffer, kind, peer);
+    }
+
+    /** As {@link #lingerServer}, for a client transaction. */
+    public void lingerClient(TransactionKey key, Duration linger, byte action, ByteBuf buffer,
+        TransportKind kind, InetSocketAddress peer) {
+      linger(Lingering.hash(seed, key, false), key.hashCode(), linger, action, buffer, kind, peer);
+    }
+
+    private void linger(long hash, int check, Duration linger, byte action, ByteBuf buffer, TransportKind kind,
+        InetSocketAddress peer) {
+      if (linger.isZero()) {
+        if (buffer != null) {
+          buffer.release();
+        }
+        return;
+      }
+      Lingering store = linger.compareTo(LONG_LINGER_FROM) >= 0 ? lingeringLong : lingeringShort;
+      store.add(hash, check, linger, action, buffer, kind, peer);
+    }
+
+    /** A request for a finished server transaction: absorbed or answered again; false when none lingers. */
+    boolean lingeringRequest(TransactionKey key) {
+      if (lingeringLong.size() + lingeringShort.size() == 0) {
+        return false;
+      }
+      long hash = Lingering.hash(seed, key, true);
+      int check = key.hashCode();
+      return lingeringLong.request(hash, check) || lingeringShort.request(hash, check);
+    }
+
+    /** A response for a finished client transaction: absorbed, ACKed again or forwarded upstream. */
+    boolean lingeringResponse(TransactionKey key, SipResponse response) {
+      if (lingeringLong.size() + lingeringShort.size() == 0) {
+        return false;
+      }
+      long hash = Lingering.hash(seed, key, false);
+      int check = key.hashCode();
+      return lingeringLong.response(hash, check, response) || lingeringShort.response(hash, check, response);
+    }
+
+    int lingering() {
+      return lingeringLong.size() + lingeringShort.size();
+    }
+
+    void clearLingering() {
+      lingeringLong.clear();
+      lingeringShort.clear();
     }
 
     /** An owner has sent its final answer and only lingers from now on (call on this shard's scheduler). */
@@ -219,9 +293,10 @@ public final class ProxyCore implements SipMessageHandler {
     this.agentCalls = new AgentCalls(config.maxTransactions(), AgentCalls.SESSION_BOUND, nanoTime);
     this.availability = new AgentAvailability(health, agentCalls);
     this.shards = new Shard[schedulers.size()];
+    long seed = new java.security.SecureRandom().nextLong(); // lingering records' key hashes (ADR 0006)
     int perShard = Math.max(16, config.maxTransactions() / schedulers.size());
     for (int i = 0; i < shards.length; i++) {
-      shards[i] = new Shard(schedulers.get(i), perShard);
+      shards[i] = new Shard(schedulers.get(i), perShard, transport, alloc, nanoTime, seed);
     }
     this.metrics = new ProxyMetrics(registry, this::transactionsInFlight);
     for (Shard shard : shards) {
@@ -270,7 +345,7 @@ public final class ProxyCore implements SipMessageHandler {
   public int transactionsInFlight() {
     int n = 0;
     for (Shard s : shards) {
-      n += s.servers.size() + s.clients.size();
+      n += s.servers.size() + s.clients.size() + s.lingering();
     }
     return n;
   }
@@ -297,6 +372,7 @@ public final class ProxyCore implements SipMessageHandler {
         for (ClientSide client : List.copyOf(shard.clients.values())) {
           client.abort();
         }
+        shard.clearLingering();
       });
     }
   }
@@ -357,10 +433,11 @@ public final class ProxyCore implements SipMessageHandler {
     }
     String branch = top.branch().orElse("");
     if (request.isMethod("ACK")) {
-      Optional<ServerSide> invite = shard.servers.find(new TransactionKey(branch, top.sentBy(), "INVITE"));
+      TransactionKey inviteKey = new TransactionKey(branch, top.sentBy(), "INVITE");
+      Optional<ServerSide> invite = shard.servers.find(inviteKey);
       if (invite.isPresent()) {
         invite.get().ack();
-      } else {
+      } else if (!shard.lingeringRequest(inviteKey)) { // a lingering INVITE absorbs it, as Confirmed would
         forwardAck(request, source);
       }
       return;
@@ -370,6 +447,9 @@ public final class ProxyCore implements SipMessageHandler {
     if (existing.isPresent()) {
       existing.get().retransmission();
       return;
+    }
+    if (!request.isMethod("CANCEL") && shard.lingeringRequest(key)) {
+      return; // a retransmission of a finished request: absorbed, or its answer sent again
     }
     if (request.isMethod("CANCEL")) {
       onCancel(shard, request, source, key);
@@ -503,10 +583,16 @@ public final class ProxyCore implements SipMessageHandler {
 
   private void onCancel(Shard shard, SipRequest cancel, InboundSource source, TransactionKey key) {
     Via top = cancel.topVia();
-    Optional<ServerSide> invite = shard.servers.find(
-        new TransactionKey(top.branch().orElse(""), top.sentBy(), "INVITE"));
+    TransactionKey inviteKey = new TransactionKey(top.branch().orElse(""), top.sentBy(), "INVITE");
+    Optional<ServerSide> invite = shard.servers.find(inviteKey);
     if (invite.isEmpty()) {
-      answerStateless(cancel, source, 481, "Call/Transaction Does Not Exist");
+      if (shard.lingeringRequest(inviteKey)) {
+        // The INVITE has its final answer and only lingers: the CANCEL changes nothing (RFC 3261 §9.2), and
+        // its retransmissions meet the same lingering INVITE and get the same 200.
+        answerStateless(cancel, source, 200, "OK");
+      } else {
+        answerStateless(cancel, source, 481, "Call/Transaction Does Not Exist");
+      }
       return;
     }
     // The CANCEL's own transaction: its retransmissions get the same 200 (RFC 3261 §9.2, §16.10).
@@ -694,7 +780,30 @@ public final class ProxyCore implements SipMessageHandler {
     public void response(SipResponse response) {
       if (client != null) {
         client.receiveResponse(response.statusCode(), response);
+        lingerIfDone();
       }
+    }
+
+    /**
+     * Once the final answer is upstream and both transactions only wait out timers J and K, their work goes
+     * to two lingering records (the answer to re-send, the responses to absorb) and the objects go.
+     */
+    private void lingerIfDone() {
+      TransactionState s = server.state();
+      TransactionState c = client.state();
+      if (!answered || (s != TransactionState.COMPLETED && s != TransactionState.TERMINATED)
+          || (c != TransactionState.COMPLETED && c != TransactionState.TERMINATED)) {
+        return;
+      }
+      if (s == TransactionState.COMPLETED) {
+        shard.lingerServer(key, config.timers().timerJ(source.transport().isStream()), Lingering.RESEND,
+            server.takeLastResponse(), source.transport(), source.remote());
+      }
+      if (c == TransactionState.COMPLETED) {
+        shard.lingerClient(clientKey, config.timers().timerK(next.hop().transport().isStream()),
+            Lingering.ABSORB, null, null, null);
+      }
+      abort();
     }
 
     @Override
@@ -759,10 +868,13 @@ public final class ProxyCore implements SipMessageHandler {
     }
     Optional<String> branch = top.branch();
     if (branch.isPresent()) {
-      Optional<ClientSide> client = shard.clients.find(
-          new TransactionKey(branch.get(), "", response.cseq().method()));
+      TransactionKey key = new TransactionKey(branch.get(), "", response.cseq().method());
+      Optional<ClientSide> client = shard.clients.find(key);
       if (client.isPresent()) {
         client.get().response(response);
+        return;
+      }
+      if (shard.lingeringResponse(key, response)) {
         return;
       }
     }

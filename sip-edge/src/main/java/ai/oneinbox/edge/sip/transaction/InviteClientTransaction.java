@@ -146,6 +146,16 @@ public final class InviteClientTransaction<M, R> extends Transaction<M> {
     }
   }
 
+  /**
+   * Hands the ACK of the non-2xx final over to whoever re-sends it in this transaction's stead (a lingering
+   * record) and forgets it; the transaction is then aborted. Null outside Completed.
+   */
+  public M takeAck() {
+    M taken = ack;
+    ack = null;
+    return taken;
+  }
+
   /** The INVITE (or the ACK) could not be sent. */
   public void transportError() {
     if (state == TransactionState.CALLING || state == TransactionState.PROCEEDING) {

@@ -82,6 +82,16 @@ public final class NonInviteServerTransaction<M> extends Transaction<M> {
     }
   }
 
+  /**
+   * Hands the last response over to whoever answers retransmissions in this transaction's stead (a
+   * lingering record) and forgets it; the transaction is then aborted. Null when there is none.
+   */
+  public M takeLastResponse() {
+    M response = lastResponse;
+    lastResponse = null;
+    return response;
+  }
+
   /** A response could not be delivered. */
   public void transportError() {
     if (state == TransactionState.PROCEEDING || state == TransactionState.COMPLETED) {

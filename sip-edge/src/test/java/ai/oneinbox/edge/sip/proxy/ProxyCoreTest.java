@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -584,5 +585,138 @@ class ProxyCoreTest {
     assertEquals(0, core.transactionsInFlight());
     clock.advance(Duration.ofMinutes(5));
     assertEquals(sent, net.sent.size(), "nothing is sent after the abort");
+  }
+
+  // ------------------------------------------------------------------- after the final answer (ADR 0006)
+
+  /**
+   * A finished call's transactions linger as records of the shard, not objects: what still reaches them
+   * during their timers is treated as the transactions would have.
+   */
+  @Nested
+  class AfterTheFinalAnswer {
+    static final String BYE_FROM_TRUNK = "BYE sip:a@10.0.0.1:5080 SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-lb1;rport\r\n"
+        + "Route: <sip:10.0.0.254:5060;lr>\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "From: <sip:+12125550199@10.9.0.1>;tag=caller-lb\r\n"
+        + "To: <sip:+14155550100@10.0.0.254>;tag=agent-lb\r\n"
+        + "Call-ID: lb1\r\nCSeq: 3 BYE\r\nContent-Length: 0\r\n\r\n";
+
+    /** An answered call: INVITE from the trunk, 180 and 200 from agent A; returns the INVITE it forwarded. */
+    TestNetwork.Sent answered(String callId) {
+      fromTrunk(invite(callId, "+14155550100"));
+      TestNetwork.Sent out = net.last(AGENT_A);
+      fromAgent(AGENT_A, TestNetwork.responseTo(out, 180, "Ringing", "t-" + callId));
+      fromAgent(AGENT_A, TestNetwork.responseTo(out, 200, "OK", "t-" + callId, "Contact: <sip:a@10.0.0.1:5080>"));
+      assertEquals(List.of(100, 180, 200), statusesToTrunk());
+      return out;
+    }
+
+    @Test
+    void theAgentsRetransmitted2xxStillGoesUpstreamAndTheInviteIsAbsorbed() {
+      TestNetwork.Sent out = answered("la1");
+      int before = net.sent.size();
+      fromTrunk(invite("la1", "+14155550100"));
+      assertEquals(before, net.sent.size(), "a retransmitted INVITE is absorbed (Accepted)");
+      fromAgent(AGENT_A, TestNetwork.responseTo(out, 200, "OK", "t-la1", "Contact: <sip:a@10.0.0.1:5080>"));
+      List<TestNetwork.Sent> up = net.since(before, s -> true);
+      assertEquals(1, up.size());
+      assertEquals(TRUNK, up.get(0).to());
+      assertEquals(200, up.get(0).status());
+      assertEquals(1, up.get(0).headers("Via").size(), "our Via popped");
+      fromAgent(AGENT_A, TestNetwork.responseTo(out, 180, "Ringing", "t-la1"));
+      assertEquals(before + 1, net.sent.size(), "a late provisional goes nowhere");
+      assertEquals(1, counter("sip_edge_invites", "decision", "primary", "status", "200"), "logged once");
+    }
+
+    @Test
+    void aCancelAfterTheAnswerGets200AndChangesNothing() {
+      answered("la2");
+      int before = net.sent.size();
+      fromTrunk("CANCEL sip:+14155550100@10.0.0.254:5060 SIP/2.0\r\n"
+          + "Via: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-la2;rport\r\n"
+          + "Max-Forwards: 70\r\n"
+          + "From: <sip:+12125550199@10.9.0.1>;tag=caller-la2\r\n"
+          + "To: <sip:+14155550100@10.0.0.254>\r\n"
+          + "Call-ID: la2\r\nCSeq: 1 CANCEL\r\nContent-Length: 0\r\n\r\n");
+      List<TestNetwork.Sent> sent = net.since(before, s -> true);
+      assertEquals(1, sent.size(), sent.toString());
+      assertEquals(TRUNK, sent.get(0).to());
+      assertEquals("SIP/2.0 200 OK", sent.get(0).startLine());
+      assertEquals("1 CANCEL", sent.get(0).header("CSeq"));
+    }
+
+    @Test
+    void theRecordsEndAt64T1AndTheSameInviteIsThenANewCall() {
+      answered("la3");
+      assertTrue(core.transactionsInFlight() > 0, "the finished call is still counted while it lingers");
+      clock.advance(Duration.ofSeconds(31));
+      int before = net.sent.size();
+      fromTrunk(invite("la3", "+14155550100"));
+      assertEquals(before, net.sent.size(), "absorbed within timer L");
+      clock.advance(Duration.ofSeconds(2));
+      assertEquals(0, core.transactionsInFlight(), "nothing left once timers L and M have run");
+      fromTrunk(invite("la3", "+14155550100"));
+      assertEquals(100, net.sent.get(before).status(), "after timer L the same INVITE starts a call again");
+    }
+
+    @Test
+    void aRetransmittedByeGetsTheSameAnswerAndTheAgentsRetransmitted200IsAbsorbed() {
+      fromTrunk(BYE_FROM_TRUNK);
+      TestNetwork.Sent bye = net.last(AGENT_A);
+      fromAgent(AGENT_A, TestNetwork.responseTo(bye, 200, "OK", ""));
+      assertEquals(List.of(200), statusesToTrunk());
+      int toAgent = net.to(AGENT_A).size();
+
+      fromTrunk(BYE_FROM_TRUNK);
+      assertEquals(List.of(200, 200), statusesToTrunk(), "timer J: the answer again");
+      assertEquals(toAgent, net.to(AGENT_A).size(), "not relayed a second time");
+      assertEquals(net.to(TRUNK).get(0).text(), net.to(TRUNK).get(1).text(), "the very same answer");
+
+      fromAgent(AGENT_A, TestNetwork.responseTo(bye, 200, "OK", ""));
+      assertEquals(List.of(200, 200), statusesToTrunk(), "timer K: the agent's retransmission is absorbed");
+
+      clock.advance(Duration.ofSeconds(33));
+      fromTrunk(BYE_FROM_TRUNK);
+      assertEquals(toAgent + 1, net.to(AGENT_A).size(), "after timer J the BYE is relayed as a new request");
+    }
+
+    @Test
+    void aFailedLegsRetransmittedFinalIsAcknowledgedAgain() {
+      fromTrunk(invite("la4", "+14155550100"));
+      TestNetwork.Sent first = net.last(AGENT_A);
+      fromAgent(AGENT_A, TestNetwork.responseTo(first, 503, "Service Unavailable", "x"));
+      TestNetwork.Sent second = net.last(AGENT_A2);
+      fromAgent(AGENT_A2, TestNetwork.responseTo(second, 200, "OK", "y", "Contact: <sip:a@10.0.0.11:5080>"));
+      assertEquals(List.of(100, 200), statusesToTrunk());
+      TestNetwork.Sent ack = net.last(AGENT_A);
+      assertEquals("ACK", ack.method());
+
+      int before = net.sent.size();
+      fromAgent(AGENT_A, TestNetwork.responseTo(first, 503, "Service Unavailable", "x"));
+      List<TestNetwork.Sent> sent = net.since(before, s -> true);
+      assertEquals(1, sent.size(), "only the ACK, nothing upstream: " + sent);
+      assertEquals(AGENT_A, sent.get(0).to());
+      assertEquals(ack.text(), sent.get(0).text(), "timer D: the same ACK again");
+    }
+
+    @Test
+    void aRejectedCallsAckAndRetransmittedAcksAreAbsorbed() {
+      fromTrunk(invite("la5", "+14155559999"));
+      assertEquals(List.of(100, 404), statusesToTrunk());
+      String ack = "ACK sip:+14155559999@10.0.0.254:5060 SIP/2.0\r\n"
+          + "Via: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-la5;rport\r\n"
+          + "Max-Forwards: 70\r\n"
+          + "From: <sip:+12125550199@10.9.0.1>;tag=caller-la5\r\n"
+          + "To: <sip:+14155559999@10.0.0.254>;tag=ours\r\n"
+          + "Call-ID: la5\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n";
+      fromTrunk(ack);
+      int before = net.sent.size();
+      clock.advance(Duration.ofSeconds(2));
+      fromTrunk(ack);
+      fromTrunk(invite("la5", "+14155559999"));
+      assertEquals(before, net.sent.size(), "Confirmed: no 404 again, nothing sent (timer G stopped)");
+    }
   }
 }
