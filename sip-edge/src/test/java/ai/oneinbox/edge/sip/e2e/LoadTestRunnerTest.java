@@ -69,6 +69,8 @@ class LoadTestRunnerTest {
       assertEquals(0, number(r, "agent_failed"), system + ": the agent's header checks passed");
       assertTrue(number(r, "proxy_cpu_ms_per_call") > 0, system + " CPU per call read from /proc");
       assertTrue(number(r, "invite_100_p99_ms") >= 0 && number(r, "invite_180_p99_ms") >= 0, r);
+      assertTrue(number(r, "udp_drops") >= 0 && number(r, "udp_drops_proxy") >= 0
+          && number(r, "udp_drops_agent") >= 0, "the kernel's UDP drops during the run are reported: " + r);
     }
     assertEquals(Set.of("kamailio", "edge"), systems);
     String table = Files.readString(out.resolve("results.md"), StandardCharsets.UTF_8);
