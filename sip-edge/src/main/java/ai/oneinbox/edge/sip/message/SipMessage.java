@@ -106,6 +106,18 @@ public abstract sealed class SipMessage implements ReferenceCounted, SipParseRes
         return a;
     }
 
+    /** The From tag: as {@code from().tag()}, without parsing the address when nothing else needed it. */
+    public Optional<String> fromTag() {
+        NameAddr a = from;
+        return a != null ? a.tag() : ValueParsers.addressTag(octets, fromStart, fromEnd);
+    }
+
+    /** The To tag: as {@code to().tag()}, without parsing the address when nothing else needed it. */
+    public Optional<String> toTag() {
+        NameAddr a = to;
+        return a != null ? a.tag() : ValueParsers.addressTag(octets, toStart, toEnd);
+    }
+
     public String callId() {
         return callId;
     }

@@ -240,6 +240,39 @@ final class ValueParsers {
         return paramsEnd;
     }
 
+    /**
+     * The {@code tag} parameter of an address value the parser has already found well formed (From, To),
+     * without building the address: its header parameters start after {@code >} in a name-addr (a quoted
+     * display-name may hold {@code <} or {@code ;}, so it is stepped over) or at the first {@code ;} of a
+     * bare addr-spec, whose URI holds none (RFC 3261 §20.10). The same answer as
+     * {@code parseAddress(..).tag()}.
+     */
+    static Optional<String> addressTag(byte[] buf, int i, int end) {
+        int k = i;
+        int params = end;
+        while (k < end) {
+            byte b = buf[k];
+            if (b == '"') {
+                k = SipGrammar.expectQuotedString(buf, k, end);
+                if (k == NO_MATCH) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            if (b == '<') {
+                int gt = SipGrammar.indexOf(buf, k + 1, end, (byte) '>');
+                params = gt < 0 ? end : gt + 1;
+                break;
+            }
+            if (b == ';') {
+                params = k;
+                break;
+            }
+            k++;
+        }
+        return Params.find(ascii(buf, params, end), "tag");
+    }
+
     // ---- lists
 
     /** The kind of list element a header holds. */

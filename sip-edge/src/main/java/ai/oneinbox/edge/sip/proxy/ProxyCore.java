@@ -577,8 +577,8 @@ public final class ProxyCore implements SipMessageHandler {
   }
 
   public static long loopHash(SipRequest request) {
-    return Branches.hash(request.requestUri().raw(), request.callId(), request.from().tag().orElse(""),
-        request.to().tag().orElse(""), Long.toString(request.cseq().number()));
+    return Branches.hash(request.requestUri().raw(), request.callId(), request.fromTag().orElse(""),
+        request.toTag().orElse(""), Long.toString(request.cseq().number()));
   }
 
   private void onCancel(Shard shard, SipRequest cancel, InboundSource source, TransactionKey key) {
