@@ -90,8 +90,6 @@ public final class ProxyCore implements SipMessageHandler {
   public static final class Shard {
     /** Lingering owners ended at a time when a table is full (their entries make room for new ones). */
     private static final int EVICT_BATCH = 8;
-    /** Lingering times from here on share the long store; shorter ones (T4) the short one. */
-    private static final Duration LONG_LINGER_FROM = Duration.ofSeconds(16);
 
     final TimerScheduler scheduler;
     final TransactionTable<ServerSide> servers;
@@ -109,11 +107,14 @@ public final class ProxyCore implements SipMessageHandler {
      */
     private final Lingering lingeringLong;
     private final Lingering lingeringShort;
+    /** Lingering times up to this (T4: timers I and K) go to the short store, longer ones to the long. */
+    private final Duration shortLinger;
     private final long seed;
 
     Shard(TimerScheduler scheduler, int maxTransactions, Transport transport, ByteBufAllocator alloc,
-        LongSupplier nanoTime, long seed) {
+        LongSupplier nanoTime, Duration shortLinger, long seed) {
       this.scheduler = scheduler;
+      this.shortLinger = shortLinger;
       this.servers = new TransactionTable<>(maxTransactions);
       this.clients = new TransactionTable<>(maxTransactions);
       this.seed = seed;
@@ -147,7 +148,7 @@ public final class ProxyCore implements SipMessageHandler {
         }
         return;
       }
-      Lingering store = linger.compareTo(LONG_LINGER_FROM) >= 0 ? lingeringLong : lingeringShort;
+      Lingering store = linger.compareTo(shortLinger) > 0 ? lingeringLong : lingeringShort;
       store.add(hash, check, linger, action, buffer, kind, peer);
     }
 
@@ -296,7 +297,7 @@ public final class ProxyCore implements SipMessageHandler {
     long seed = new java.security.SecureRandom().nextLong(); // lingering records' key hashes (ADR 0006)
     int perShard = Math.max(16, config.maxTransactions() / schedulers.size());
     for (int i = 0; i < shards.length; i++) {
-      shards[i] = new Shard(schedulers.get(i), perShard, transport, alloc, nanoTime, seed);
+      shards[i] = new Shard(schedulers.get(i), perShard, transport, alloc, nanoTime, config.timers().t4(), seed);
     }
     this.metrics = new ProxyMetrics(registry, this::transactionsInFlight);
     for (Shard shard : shards) {
