@@ -21,9 +21,11 @@ import ai.oneinbox.edge.sip.transaction.TimerScheduler;
 import ai.oneinbox.edge.sip.transaction.TransactionKey;
 import ai.oneinbox.edge.sip.transaction.TransactionTable;
 import ai.oneinbox.edge.sip.transport.InboundSource;
+import ai.oneinbox.edge.sip.transport.TransportKind;
 import ai.oneinbox.edge.routing.Provider;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -77,6 +79,9 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
   private boolean callerCancelled;
   private boolean forwardingTimed;
   private boolean released;
+  /** The agent has its final answer ({@link #record}); then, once nothing has work left, lingered. */
+  private boolean settled;
+  private boolean lingered;
   private int attemptCounter;
 
   private OutboundCall(Outbound outbound, ProxyCore.Shard shard, SipRequest invite, InboundSource source,
@@ -280,7 +285,7 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
   }
 
   /** One client transaction towards one trunk host. */
-  private final class Leg implements ProxyCore.ClientSide, ClientTransactionUser<SipResponse> {
+  private final class Leg implements ProxyCore.ClientSide, ProxyCore.CallLeg, ClientTransactionUser<SipResponse> {
     final TrunkResolver.Hop hop;
     final String branch;
     final TransactionKey key;
@@ -307,6 +312,26 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
       wire.onError(tx::transportError);
     }
 
+    @Override
+    public TransactionKey key() {
+      return key;
+    }
+
+    @Override
+    public InviteClientTransaction<ByteBuf, SipResponse> tx() {
+      return tx;
+    }
+
+    @Override
+    public TransportKind transport() {
+      return hop.transport();
+    }
+
+    @Override
+    public InetSocketAddress address() {
+      return hop.address();
+    }
+
     String where() {
       return hop.target() + '/' + hop.address().getAddress().getHostAddress() + ':' + hop.address().getPort();
     }
@@ -324,6 +349,7 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
     @Override
     public void response(SipResponse response) {
       tx.receiveResponse(response.statusCode(), response);
+      lingerIfDone();
     }
 
     @Override
@@ -532,6 +558,19 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
   @Override
   public void ack() {
     server.receiveAck();
+    lingerIfDone();
+  }
+
+  /**
+   * Once the agent has its answer and nothing of the call has work left, it lingers as records (ADR 0006).
+   * The call's place under the limits is not touched: an answered call's place moved to the established
+   * leases at its 2xx (freed by the BYE), any other call's was given back with its final answer.
+   */
+  private void lingerIfDone() {
+    if (settled && !lingered && shard.handOverCall(core.config().timers(), key, server, source, legs)) {
+      lingered = true;
+      abort();
+    }
   }
 
   @Override
@@ -634,6 +673,7 @@ final class OutboundCall implements ProxyCore.ServerSide, ServerTransactionUser 
 
   /** The final answer went to the agent: what is left only lingers (and may be ended early for room). */
   private void record(int status, String reason) {
+    settled = true;
     shard.settled(this);
     outbound.metrics.call(trunkName, outcome, status);
     if (CallLog.enabled()) {

@@ -17,11 +17,12 @@ import ai.oneinbox.edge.sip.transaction.ServerTransactionUser;
 import ai.oneinbox.edge.sip.transaction.SipTimers;
 import ai.oneinbox.edge.sip.transaction.TimerScheduler;
 import ai.oneinbox.edge.sip.transaction.TransactionKey;
-import ai.oneinbox.edge.sip.transaction.TransactionState;
 import ai.oneinbox.edge.sip.transaction.TransactionTable;
 import ai.oneinbox.edge.sip.transport.InboundSource;
+import ai.oneinbox.edge.sip.transport.TransportKind;
 import ai.oneinbox.edge.sip.trunk.AuthResult;
 import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -381,7 +382,7 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
   }
 
   /** One client transaction towards one target. */
-  private final class Leg implements ProxyCore.ClientSide, ClientTransactionUser<SipResponse> {
+  private final class Leg implements ProxyCore.ClientSide, ProxyCore.CallLeg, ClientTransactionUser<SipResponse> {
     final Target target;
     final Destinations.Hop hop;
     final String branch;
@@ -415,6 +416,26 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
           response -> OutboundRequests.ack(core.alloc, sent, response.to().raw()), this);
       wire.onError(tx::transportError);
       this.counted = target.agent().isPresent() && !relayOnly && !"voicemail".equals(target.role());
+    }
+
+    @Override
+    public TransactionKey key() {
+      return key;
+    }
+
+    @Override
+    public InviteClientTransaction<ByteBuf, SipResponse> tx() {
+      return tx;
+    }
+
+    @Override
+    public TransportKind transport() {
+      return hop.transport();
+    }
+
+    @Override
+    public InetSocketAddress address() {
+      return hop.address();
     }
 
     void start() {
@@ -658,43 +679,12 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
     lingerIfDone();
   }
 
-  /**
-   * Once the caller has its final answer and every transaction of the call only waits out a timer (the
-   * server Accepted or Confirmed, each leg Accepted, Completed or ended), their work goes to lingering
-   * records of the shard (ADR 0006) and the call's objects go: absorbing the INVITE and its ACK; for a leg
-   * Accepted, passing a 2xx retransmission upstream (if the caller's side was Accepted too, as it would);
-   * for a leg Completed, sending the ACK again.
-   */
+  /** Once the caller has its answer and nothing of the call has work left, it lingers as records (ADR 0006). */
   private void lingerIfDone() {
-    if (!settled || lingered) {
-      return;
+    if (settled && !lingered && shard.handOverCall(core.config.timers(), key, server, source, legs)) {
+      lingered = true;
+      abort();
     }
-    TransactionState s = server.state();
-    if (s != TransactionState.ACCEPTED && s != TransactionState.CONFIRMED) {
-      return;
-    }
-    for (Leg leg : legs) {
-      TransactionState l = leg.tx.state();
-      if (l != TransactionState.ACCEPTED && l != TransactionState.COMPLETED && l != TransactionState.TERMINATED) {
-        return;
-      }
-    }
-    lingered = true;
-    SipTimers timers = core.config.timers();
-    boolean accepted = s == TransactionState.ACCEPTED;
-    shard.lingerServer(key, accepted ? timers.sixtyFourT1() : timers.timerI(source.transport().isStream()),
-        Lingering.ABSORB, null, null, null);
-    for (Leg leg : legs) {
-      TransactionState l = leg.tx.state();
-      if (l == TransactionState.ACCEPTED) {
-        shard.lingerClient(leg.key, timers.sixtyFourT1(), accepted ? Lingering.FORWARD_2XX : Lingering.ABSORB,
-            null, source.transport(), source.remote());
-      } else if (l == TransactionState.COMPLETED) {
-        shard.lingerClient(leg.key, timers.timerD(leg.hop.transport().isStream()), Lingering.RESEND_ACK,
-            leg.tx.takeAck(), leg.hop.transport(), leg.hop.address());
-      }
-    }
-    abort();
   }
 
   @Override

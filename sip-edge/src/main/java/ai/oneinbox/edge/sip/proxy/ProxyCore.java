@@ -14,9 +14,12 @@ import ai.oneinbox.edge.sip.message.SipResponse;
 import ai.oneinbox.edge.sip.message.Via;
 import ai.oneinbox.edge.sip.outbound.Outbound;
 import ai.oneinbox.edge.sip.outbound.OutboundConfig;
+import ai.oneinbox.edge.sip.transaction.InviteClientTransaction;
+import ai.oneinbox.edge.sip.transaction.InviteServerTransaction;
 import ai.oneinbox.edge.sip.transaction.NonInviteClientTransaction;
 import ai.oneinbox.edge.sip.transaction.NonInviteServerTransaction;
 import ai.oneinbox.edge.sip.transaction.ServerTransactionUser;
+import ai.oneinbox.edge.sip.transaction.SipTimers;
 import ai.oneinbox.edge.sip.transaction.ClientTransactionUser;
 import ai.oneinbox.edge.sip.transaction.TimerScheduler;
 import ai.oneinbox.edge.sip.transaction.TransactionKey;
@@ -152,6 +155,42 @@ public final class ProxyCore implements SipMessageHandler {
       store.add(hash, check, linger, action, buffer, kind, peer);
     }
 
+    /**
+     * Hands a settled INVITE call over to records (ADR 0006) when every one of its transactions only waits
+     * out a timer: the caller's side Accepted or Confirmed, each leg Accepted, Completed or ended. Absorbs
+     * the INVITE and its ACK; for a leg Accepted, passes a 2xx retransmission to the caller (when the
+     * caller's side was Accepted too, as the transactions would); for a leg Completed, sends its ACK again.
+     * False, and nothing handed over, while any transaction still has work; the caller then aborts the
+     * call's objects.
+     */
+    public boolean handOverCall(SipTimers timers, TransactionKey key, InviteServerTransaction<ByteBuf> server,
+        InboundSource source, List<? extends CallLeg> legs) {
+      TransactionState s = server.state();
+      if (s != TransactionState.ACCEPTED && s != TransactionState.CONFIRMED) {
+        return false;
+      }
+      for (CallLeg leg : legs) {
+        TransactionState l = leg.tx().state();
+        if (l != TransactionState.ACCEPTED && l != TransactionState.COMPLETED && l != TransactionState.TERMINATED) {
+          return false;
+        }
+      }
+      boolean accepted = s == TransactionState.ACCEPTED;
+      lingerServer(key, accepted ? timers.sixtyFourT1() : timers.timerI(source.transport().isStream()),
+          Lingering.ABSORB, null, null, null);
+      for (CallLeg leg : legs) {
+        TransactionState l = leg.tx().state();
+        if (l == TransactionState.ACCEPTED) {
+          lingerClient(leg.key(), timers.sixtyFourT1(), accepted ? Lingering.FORWARD_2XX : Lingering.ABSORB,
+              null, source.transport(), source.remote());
+        } else if (l == TransactionState.COMPLETED) {
+          lingerClient(leg.key(), timers.timerD(leg.transport().isStream()), Lingering.RESEND_ACK,
+              leg.tx().takeAck(), leg.transport(), leg.address());
+        }
+      }
+      return true;
+    }
+
     /** A request for a finished server transaction: absorbed or answered again; false when none lingers. */
     boolean lingeringRequest(TransactionKey key) {
       if (lingeringLong.size() + lingeringShort.size() == 0) {
@@ -256,6 +295,17 @@ public final class ProxyCore implements SipMessageHandler {
 
     /** A CANCEL for this INVITE arrived (answered 200 already). */
     default void cancel() {}
+  }
+
+  /** One leg of an INVITE call, as {@link Shard#handOverCall} reads it: its transaction and next hop. */
+  public interface CallLeg {
+    TransactionKey key();
+
+    InviteClientTransaction<ByteBuf, SipResponse> tx();
+
+    TransportKind transport();
+
+    InetSocketAddress address();
   }
 
   /** A client transaction's owner, as the table finds it for responses. */
