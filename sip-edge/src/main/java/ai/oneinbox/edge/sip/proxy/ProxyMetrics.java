@@ -47,7 +47,7 @@ final class ProxyMetrics {
             + "make room in a full transaction table")
         .register(registry);
     Gauge.builder("sip_edge_transactions_in_flight", inFlight, s -> s.get().doubleValue())
-        .description("Live SIP transactions (server and client)").register(registry);
+        .description("SIP transactions in flight: live ones and finished ones lingering for their RFC timers").register(registry);
     routing = Timer.builder("sip_edge_routing_latency")
         .description("Called number, trunk checks and routing decision of an INVITE").register(registry);
     forwarding = Timer.builder("sip_edge_forwarding_latency")
