@@ -132,13 +132,13 @@ public final class ProxyCore implements SipMessageHandler {
      * A finished server transaction hands over to a record (on this shard's scheduler): {@code action} is
      * one of {@link Lingering}'s, {@code buffer} (taken over) what it sends again, to {@code peer}.
      */
-    public void lingerServer(TransactionKey key, Duration linger, byte action, ByteBuf buffer,
+    private void lingerServer(TransactionKey key, Duration linger, byte action, ByteBuf buffer,
         TransportKind kind, InetSocketAddress peer) {
       linger(Lingering.hash(seed, key, true), key.hashCode(), linger, action, buffer, kind, peer);
     }
 
     /** As {@link #lingerServer}, for a client transaction. */
-    public void lingerClient(TransactionKey key, Duration linger, byte action, ByteBuf buffer,
+    private void lingerClient(TransactionKey key, Duration linger, byte action, ByteBuf buffer,
         TransportKind kind, InetSocketAddress peer) {
       linger(Lingering.hash(seed, key, false), key.hashCode(), linger, action, buffer, kind, peer);
     }
