@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -717,6 +718,110 @@ class ProxyCoreTest {
       fromTrunk(ack);
       fromTrunk(invite("la5", "+14155559999"));
       assertEquals(before, net.sent.size(), "Confirmed: no 404 again, nothing sent (timer G stopped)");
+    }
+  }
+
+  /**
+   * An agent's outbound call through its number's sip_trunk, past the answer: once the ACK has gone to the
+   * trunk the call hands over to lingering records like an inbound one (ADR 0006), and what arrives late
+   * still gets the RFC 3261 treatment.
+   */
+  @Nested
+  class OutboundPastTheAnswer {
+    static final InetSocketAddress PSTN = new InetSocketAddress("10.9.0.50", 5060);
+    static final String CALLER = "+14155550103";
+    static final String DESTINATION = "+442071838750";
+
+    @BeforeEach
+    void aByoNumberOfAgentA() {
+      Agent a = new Agent("agent_a", List.of("sip:a@10.0.0.1:5080", "sip:a@10.0.0.11:5080"), 1,
+          Optional.empty(), true);
+      table.replace(Snapshot.builder(2)
+          .agent(a)
+          .number(new NumberRoute(E164.of(14155550103L), "agent_a", Optional.empty(), new Ownership(
+              Provider.GENERIC, Optional.empty(), Optional.empty(), Optional.empty(),
+              Optional.of("sip:10.9.0.50:5060"))))
+          .build());
+    }
+
+    @AfterEach
+    void closeTheResolver() {
+      core.close();
+    }
+
+    String agentRequest(String method, String uri, int cseq, String branch, String toTag, String... extra) {
+      StringBuilder b = new StringBuilder()
+          .append(method).append(' ').append(uri).append(" SIP/2.0\r\n")
+          .append("Via: SIP/2.0/UDP 10.0.0.1:5080;branch=z9hG4bK-").append(branch).append("\r\n")
+          .append("Max-Forwards: 70\r\n")
+          .append("From: <sip:").append(CALLER).append("@10.0.0.1:5080>;tag=agent-o1\r\n")
+          .append("To: <sip:").append(DESTINATION).append("@10.0.0.254:5060>")
+          .append(toTag.isEmpty() ? "" : ";tag=" + toTag).append("\r\n")
+          .append("Call-ID: o1\r\n")
+          .append("CSeq: ").append(cseq).append(' ').append(method).append("\r\n")
+          .append("Contact: <sip:agent@10.0.0.1:5080>\r\n");
+      for (String e : extra) {
+        b.append(e).append("\r\n");
+      }
+      return b.append("Content-Length: 0\r\n\r\n").toString();
+    }
+
+    List<Integer> statusesToAgent() {
+      return net.to(AGENT_A).stream().filter(TestNetwork.Sent::isResponse).map(TestNetwork.Sent::status).toList();
+    }
+
+    @Test
+    void theAckReachesTheTrunkAndLateRetransmissionsAreHandledByTheRecords() {
+      String invite = agentRequest("INVITE", "sip:" + DESTINATION + "@10.0.0.254:5060", 1, "o1", "");
+      fromAgent(AGENT_A, invite);
+      TestNetwork.Sent out = net.last(PSTN);
+      assertEquals("INVITE sip:" + DESTINATION + "@10.9.0.50:5060 SIP/2.0", out.startLine());
+      fromTrunkAt(TestNetwork.responseTo(out, 180, "Ringing", "pstn-o1"));
+      fromTrunkAt(TestNetwork.responseTo(out, 200, "OK", "pstn-o1", "Contact: <sip:pstn@10.9.0.50:5060>"));
+      assertEquals(List.of(100, 180, 200), statusesToAgent());
+      TestNetwork.Sent ok = net.last(AGENT_A);
+      assertEquals(1, ok.headers("Via").size(), "our Via popped");
+      List<String> recordRoute = ok.headers("Record-Route");
+      assertFalse(recordRoute.isEmpty(), "the edge stays in the dialog");
+
+      // the agent's ACK, sent through the edge's Record-Route, goes on to the trunk's Contact
+      String route = "Route: " + String.join(", ", recordRoute);
+      int beforeAck = net.to(PSTN).size();
+      fromAgent(AGENT_A, agentRequest("ACK", "sip:pstn@10.9.0.50:5060", 1, "o1ack", "pstn-o1", route));
+      assertEquals(beforeAck + 1, net.to(PSTN).size());
+      TestNetwork.Sent ack = net.last(PSTN);
+      assertEquals("ACK sip:pstn@10.9.0.50:5060 SIP/2.0", ack.startLine());
+      assertTrue(core.transactionsInFlight() > 0, "the answered call lingers as records");
+
+      // the trunk did not hear the ACK in time: its retransmitted 200 still reaches the agent, once
+      int before = net.sent.size();
+      fromTrunkAt(TestNetwork.responseTo(out, 200, "OK", "pstn-o1", "Contact: <sip:pstn@10.9.0.50:5060>"));
+      List<TestNetwork.Sent> up = net.since(before, x -> true);
+      assertEquals(1, up.size(), up.toString());
+      assertEquals(AGENT_A, up.get(0).to());
+      assertEquals(200, up.get(0).status());
+      assertEquals(1, up.get(0).headers("Via").size(), "our Via popped from the retransmission too");
+
+      // the agent's retransmitted INVITE is absorbed: the call is not placed twice
+      before = net.sent.size();
+      fromAgent(AGENT_A, invite);
+      assertEquals(before, net.sent.size(), "Accepted: absorbed");
+
+      // the agent hangs up through the edge: the BYE reaches the trunk and its 200 the agent
+      fromAgent(AGENT_A, agentRequest("BYE", "sip:pstn@10.9.0.50:5060", 2, "o1bye", "pstn-o1", route));
+      TestNetwork.Sent bye = net.last(PSTN);
+      assertEquals("BYE sip:pstn@10.9.0.50:5060 SIP/2.0", bye.startLine());
+      fromTrunkAt(TestNetwork.responseTo(bye, 200, "OK", ""));
+      assertEquals(List.of(100, 180, 200, 200, 200), statusesToAgent());
+      assertEquals("2 BYE", net.last(AGENT_A).header("CSeq"));
+
+      // after 64*T1 nothing is left (checked by everyTransactionEnds), and the number is free again
+      clock.advance(Duration.ofSeconds(33));
+      assertEquals(0, core.transactionsInFlight());
+    }
+
+    void fromTrunkAt(String text) {
+      TestNetwork.deliver(core, text, TransportKind.UDP, PSTN);
     }
   }
 }
