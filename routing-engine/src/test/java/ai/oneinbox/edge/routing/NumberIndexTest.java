@@ -85,4 +85,28 @@ class NumberIndexTest {
     assertEquals(2, NumberIndex.segmentsFor(513));
     assertEquals(2048, NumberIndex.segmentsFor(1_000_000));
   }
+
+  @Test
+  void aProbeThatRunsOffTheSegmentsEndWrapsToItsStart() {
+    long[] segment = NumberIndex.newSegment(4);
+    int capacity = NumberIndex.capacity(segment);
+    // keys whose home slot is the last one: the second and third are stored in slots 0 and 1
+    List<Long> last = new ArrayList<>();
+    for (long k = 14_155_550_000L; last.size() < 4; k++) {
+      long h = NumberIndex.mix(k);
+      if ((int) (((h & 0xFFFF_FFFFL) * capacity) >>> 32) == capacity - 1) {
+        last.add(k);
+      }
+    }
+    for (int i = 0; i < 3; i++) {
+      NumberIndex.putInPlace(segment, NumberIndex.mix(last.get(i)), last.get(i), 100 + i);
+    }
+    assertEquals(last.get(1), segment[0], "wrapped to slot 0");
+    assertEquals(last.get(2), segment[2], "then slot 1");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(100 + i, NumberIndex.getInSegment(segment, NumberIndex.mix(last.get(i)), last.get(i)));
+    }
+    assertEquals(-1, NumberIndex.getInSegment(segment, NumberIndex.mix(last.get(3)), last.get(3)),
+        "an absent key wraps too and stops at the first empty slot");
+  }
 }
