@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The SIP listeners and the outbound side of {@link Transport}, on Netty: UDP on several channels bound
  * with SO_REUSEPORT (native epoll) so every core reads datagrams, TCP, and TLS when configured. Native
- * epoll where available, NIO otherwise (then one UDP channel).
+ * epoll where available, NIO otherwise (then one UDP channel). Why event loops with {@code recvmmsg(2)} and
+ * {@code sendmmsg(2)} batches rather than Kamailio-style readers blocked in {@code recvfrom(2)}: measured in
+ * docs/decisions/0007 (cheaper at low rates, first to overload the box at high ones).
  *
  * <p>Pipelines: UDP {@code SipDatagramDecoder → SipInboundHandler}; TCP/TLS {@code [SslHandler →]
  * IdleStateHandler → SipStreamDecoder → SipMessageEncoder → SipInboundHandler}. Outbound TCP/TLS
