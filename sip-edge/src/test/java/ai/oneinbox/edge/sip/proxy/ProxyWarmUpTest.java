@@ -13,18 +13,24 @@ import org.junit.jupiter.api.Timeout;
 class ProxyWarmUpTest {
 
   @Test
-  void runsTheRequestedCallsAndLeavesNothingBehind() {
+  void everyKindOfCallRunsAndEndsAsScriptedLeavingNothingBehind() {
     UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false, true);
-    int calls = ProxyWarmUp.run(SipEdgeConfig.defaults(), alloc, 300, Duration.ofSeconds(30));
-    assertEquals(300, calls);
+    ProxyWarmUp.Result result = ProxyWarmUp.run(SipEdgeConfig.defaults(), alloc, 320, Duration.ofSeconds(30));
+    assertEquals(320, result.calls());
+    assertEquals(0, result.unexpected(), () -> "calls with another final status than scripted: " + result);
+    for (ProxyWarmUp.Kind kind : ProxyWarmUp.Kind.values()) {
+      int expected = kind == ProxyWarmUp.Kind.PLAIN ? 9 * 20 : 20;
+      assertEquals(expected, result.byKind().getOrDefault(kind, 0), kind.name());
+    }
     // every buffer the private core allocated was released (the allocator counts live direct/heap bytes)
     assertEquals(0, alloc.metric().usedHeapMemory());
+    assertEquals(0, alloc.metric().usedDirectMemory());
   }
 
   @Test
   void stopsAtItsTimeBudget() {
-    int calls = ProxyWarmUp.run(SipEdgeConfig.defaults(), UnpooledByteBufAllocator.DEFAULT, Integer.MAX_VALUE,
-        Duration.ofMillis(200));
-    assertTrue(calls > 0 && calls < Integer.MAX_VALUE);
+    ProxyWarmUp.Result result = ProxyWarmUp.run(SipEdgeConfig.defaults(), UnpooledByteBufAllocator.DEFAULT,
+        Integer.MAX_VALUE, Duration.ofMillis(200));
+    assertTrue(result.calls() > 0 && result.calls() < Integer.MAX_VALUE);
   }
 }
