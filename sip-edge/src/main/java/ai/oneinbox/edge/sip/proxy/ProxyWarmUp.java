@@ -12,7 +12,7 @@ import ai.oneinbox.edge.sip.message.SipLimits;
 import ai.oneinbox.edge.sip.message.SipMessage;
 import ai.oneinbox.edge.sip.message.SipParseResult;
 import ai.oneinbox.edge.sip.message.SipParser;
-import ai.oneinbox.edge.sip.transaction.TimerScheduler;
+import ai.oneinbox.edge.sip.transaction.VirtualScheduler;
 import ai.oneinbox.edge.sip.transport.InboundSource;
 import ai.oneinbox.edge.sip.transport.Transport;
 import ai.oneinbox.edge.sip.transport.TransportKind;
@@ -29,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -64,8 +63,6 @@ final class ProxyWarmUp {
   /** Numbers of the private table: enough for lookups that probe, wrap and find every kind of slot. */
   static final int NUMBERS = 2048;
   private static final long FIRST_NUMBER = 15550000001L;
-  /** Timer tasks one {@link Timers#advance} may run: far above a call's, a bound should one loop. */
-  private static final int MAX_TIMER_TASKS = 10_000;
 
   /** What a call does, and the final status the trunk must get for it. */
   enum Kind {
@@ -102,60 +99,6 @@ final class ProxyWarmUp {
   record Result(int calls, Map<Kind, Integer> byKind, int unexpected) {}
 
   private ProxyWarmUp() {}
-
-  /** Timers on a virtual clock: nothing fires until {@link #advance} moves it. Inline execution. */
-  private static final class Timers implements TimerScheduler {
-    private static final class Entry {
-      final long due;
-      final long sequence;
-      Runnable task;
-
-      Entry(long due, long sequence, Runnable task) {
-        this.due = due;
-        this.sequence = sequence;
-        this.task = task;
-      }
-    }
-
-    private final PriorityQueue<Entry> queue = new PriorityQueue<>(
-        (a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.sequence, b.sequence));
-    private long now;
-    private long sequence;
-
-    @Override
-    public void execute(Runnable task) {
-      task.run();
-    }
-
-    @Override
-    public Timer schedule(Duration delay, Runnable task) {
-      Entry entry = new Entry(now + delay.toNanos(), sequence++, task);
-      queue.add(entry);
-      return () -> entry.task = null;
-    }
-
-    long nanoTime() {
-      return now;
-    }
-
-    /** Moves the clock by {@code by}, running every timer that falls due on the way, in order. */
-    void advance(Duration by) {
-      long until = now + by.toNanos();
-      for (int ran = 0; ran < MAX_TIMER_TASKS && !queue.isEmpty() && queue.peek().due <= until; ran++) {
-        Entry entry = queue.poll();
-        now = Math.max(now, entry.due);
-        Runnable task = entry.task;
-        if (task != null) {
-          task.run();
-        }
-      }
-      now = until;
-    }
-
-    void clear() {
-      queue.clear();
-    }
-  }
 
   /** The warm-up meters' clock: starts at the real time and moves one second at each {@link #tick}. */
   private static final class SecondPerCall implements Clock {
@@ -237,13 +180,13 @@ final class ProxyWarmUp {
     SipEdgeConfig warm = config.withExtraTrunkCidrs(List.of("192.0.2.0/24"))
         .withVoicemailUri("sip:vm@192.0.2.22:5090");
     Sink sink = new Sink();
-    Timers timers = new Timers();
+    VirtualScheduler timers = new VirtualScheduler();
     LocalIdentity identity = new LocalIdentity("192.0.2.1", Map.of(TransportKind.UDP, 5060), Set.of());
     // the meters' clock moves a second per call, so their time windows (a timer's max) rotate during the
     // warm-up as they do on a node that has run for minutes: the rotation is another branch to see first
     SecondPerCall clock = new SecondPerCall();
     ProxyCore core = new ProxyCore(warm, table, new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock), sink,
-        identity, List.of(timers), alloc, timers::nanoTime);
+        identity, List.of(timers), alloc, () -> timers.now().toNanos());
     core.quiet = true;
     Map<Kind, Integer> byKind = new EnumMap<>(Kind.class);
     long deadline = System.nanoTime() + budget.toNanos();
@@ -265,7 +208,6 @@ final class ProxyWarmUp {
       }
     } finally {
       core.abortAll();
-      timers.clear();
     }
     return new Result(calls, byKind, unexpected);
   }
@@ -274,7 +216,7 @@ final class ProxyWarmUp {
   private static final class Call {
     private final ProxyCore core;
     private final Sink sink;
-    private final Timers timers;
+    private final VirtualScheduler timers;
     private final ByteBufAllocator alloc;
     private final Kind kind;
     private final int n;
@@ -283,7 +225,7 @@ final class ProxyWarmUp {
     private final String callId;
     private final InboundSource fromTrunk = new InboundSource(TransportKind.UDP, TRUNK, LOCAL);
 
-    Call(ProxyCore core, Sink sink, Timers timers, ByteBufAllocator alloc, Kind kind, int n) {
+    Call(ProxyCore core, Sink sink, VirtualScheduler timers, ByteBufAllocator alloc, Kind kind, int n) {
       this.core = core;
       this.sink = sink;
       this.timers = timers;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.PriorityQueue;
 
 /**
- * A {@link TimerScheduler} in virtual time for tests: {@link #advance} runs every timer due by then, in
+ * A {@link TimerScheduler} in virtual time, for tests and the proxy's warm-up: {@link #advance} runs every timer due by then, in
  * deadline order (ties in scheduling order). {@link #execute} runs the task at once.
  */
 public final class VirtualScheduler implements TimerScheduler {
