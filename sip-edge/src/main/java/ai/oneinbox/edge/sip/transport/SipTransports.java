@@ -62,6 +62,8 @@ public final class SipTransports implements Transport, AutoCloseable {
     private static final int FLUSH_AFTER_WRITES = 64;
     /** Datagrams read by one recvmmsg(2) at most (epoll). */
     private static final int RECV_BATCH = 8;
+    /** Tries at an ephemeral port free for both UDP and TCP (tests bind port 0). */
+    static final int EPHEMERAL_BIND_ATTEMPTS = 16;
 
     private final SipTransportConfig config;
     private final SipMessageHandler handler;
@@ -109,8 +111,36 @@ public final class SipTransports implements Transport, AutoCloseable {
         // UDP: with epoll, N channels share the port through SO_REUSEPORT, each on its own event loop
         int channels = epoll ? (config.udpChannels() == 0 ? Runtime.getRuntime().availableProcessors()
                 : config.udpChannels()) : 1;
-        int udpPort = config.port();
         int datagram = Math.min(65536, limits.maxMessageBytes() + 1);
+        // TCP on the same port as UDP. When ephemeral, the one UDP got: the kernel chose it free for UDP only,
+        // and any TCP socket on the machine (an outgoing connection's local port too) may already hold it
+        int attempts = config.port() == 0 ? EPHEMERAL_BIND_ATTEMPTS : 1;
+        servers.put(TransportKind.TCP, onSharedPort(attempts, "SIP UDP and TCP on " + config.host() + ":"
+                + config.port(), () -> {
+            int udpPort = bindUdp(channels, datagram, config.port());
+            return bindStream(TransportKind.TCP, udpPort);
+        }, this::closeUdp));
+        config.tls().ifPresent(tls -> {
+            try {
+                servers.put(TransportKind.TLS, bindStream(TransportKind.TLS, tls.port()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted binding TLS", e);
+            }
+        });
+        StringBuilder bound = new StringBuilder();
+        for (TransportKind k : TransportKind.values()) {
+            localAddress(k).ifPresent(a -> bound.append(bound.length() == 0 ? "" : ", ").append(k).append(' ')
+                    .append(a.getHostString()).append(':').append(a.getPort()));
+        }
+        LOG.info("SIP listening on {} ({}, {} UDP channel(s))", bound, epoll ? "native epoll" : "NIO",
+                udpChannels.size());
+    }
+
+    /** Binds {@code channels} UDP channels on {@code port} (0: one the kernel picks); answers the port bound. */
+    private int bindUdp(int channels, int datagram, int port) throws InterruptedException {
+        SipLimits limits = config.limits();
+        int udpPort = port;
         for (int i = 0; i < channels; i++) {
             Bootstrap b = new Bootstrap().group(group)
                     .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -140,23 +170,45 @@ public final class SipTransports implements Transport, AutoCloseable {
             udpPort = ((InetSocketAddress) ch.localAddress()).getPort();
             udpChannels.add(ch);
         }
-        // TCP on the same port as UDP (when ephemeral, the one UDP got)
-        servers.put(TransportKind.TCP, bindStream(TransportKind.TCP, udpPort));
-        config.tls().ifPresent(tls -> {
-            try {
-                servers.put(TransportKind.TLS, bindStream(TransportKind.TLS, tls.port()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted binding TLS", e);
-            }
-        });
-        StringBuilder bound = new StringBuilder();
-        for (TransportKind k : TransportKind.values()) {
-            localAddress(k).ifPresent(a -> bound.append(bound.length() == 0 ? "" : ", ").append(k).append(' ')
-                    .append(a.getHostString()).append(':').append(a.getPort()));
+        return udpPort;
+    }
+
+    private void closeUdp() {
+        for (Channel ch : udpChannels) {
+            ch.close().syncUninterruptibly();
         }
-        LOG.info("SIP listening on {} ({}, {} UDP channel(s))", bound, epoll ? "native epoll" : "NIO",
-                udpChannels.size());
+        udpChannels.clear();
+    }
+
+    /** A bind of two sockets on one port, undone by {@code undo} when the second finds the port taken. */
+    @FunctionalInterface
+    interface PairedBind<T> {
+        T bind() throws Exception;
+    }
+
+    /**
+     * Runs {@code bind} up to {@code attempts} times: a failure to bind (an I/O error such as EADDRINUSE;
+     * Netty's {@code sync()} rethrows it undeclared) is undone with {@code undo} and tried again, on the next
+     * port the kernel picks. The last such failure propagates as an {@link IllegalStateException} naming
+     * {@code what}; a runtime failure or an interrupt propagates at once, also undone.
+     */
+    static <T> T onSharedPort(int attempts, String what, PairedBind<T> bind, Runnable undo)
+            throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return bind.bind();
+            } catch (RuntimeException | InterruptedException e) {
+                undo.run();
+                throw e;
+            } catch (Exception e) {
+                undo.run();
+                if (attempt >= attempts) {
+                    throw new IllegalStateException("cannot bind " + what + " (" + attempt + " attempt(s)): "
+                            + e.getMessage(), e);
+                }
+                LOG.debug("SIP port taken for TCP ({}), trying another", e.toString());
+            }
+        }
     }
 
     private Channel bindStream(TransportKind kind, int port) throws InterruptedException {

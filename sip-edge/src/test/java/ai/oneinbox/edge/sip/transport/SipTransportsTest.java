@@ -1,6 +1,7 @@
 package ai.oneinbox.edge.sip.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.oneinbox.edge.sip.message.SipLimits;
@@ -11,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -24,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -202,6 +205,50 @@ class SipTransportsTest {
             assertEquals(TransportKind.TLS, sources.poll(5, TimeUnit.SECONDS).transport());
         }
         assertEquals(3, transports.boundAddresses().size());
+    }
+
+    @Test
+    void aFixedPortWhoseTcpSideIsTakenFailsNamingItAndLeavesItsUdpSideFree() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            SipTransportConfig config = new SipTransportConfig("127.0.0.1", port, 2, Optional.empty(),
+                    SipLimits.DEFAULTS);
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> SipTransports.start(config, answering()));
+            assertTrue(e.getMessage().contains("127.0.0.1:" + port + " (1 attempt(s))"), e.getMessage());
+            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+                assertEquals(port, udp.getLocalPort(), "the UDP channels bound before the failure are closed");
+            }
+        }
+    }
+
+    @Test
+    void anEphemeralPortTakenForTcpIsUndoneAndAnotherTried() throws Exception {
+        AtomicInteger tries = new AtomicInteger();
+        AtomicInteger undone = new AtomicInteger();
+        String bound = SipTransports.onSharedPort(SipTransports.EPHEMERAL_BIND_ATTEMPTS, "test", () -> {
+            if (tries.incrementAndGet() < 3) {
+                throw new BindException("Address already in use");
+            }
+            return "bound on try " + tries.get();
+        }, undone::incrementAndGet);
+        assertEquals("bound on try 3", bound);
+        assertEquals(2, undone.get(), "each failed pair is unbound before the next try");
+
+        tries.set(0);
+        undone.set(0);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SipTransports.onSharedPort(4,
+                "test", () -> {
+                    tries.incrementAndGet();
+                    throw new BindException("Address already in use");
+                }, undone::incrementAndGet));
+        assertEquals("cannot bind test (4 attempt(s)): Address already in use", e.getMessage());
+        assertEquals(4, tries.get());
+        assertEquals(4, undone.get());
+        assertThrows(IllegalArgumentException.class, () -> SipTransports.onSharedPort(4, "test", () -> {
+            throw new IllegalArgumentException("not a bind failure: not retried");
+        }, undone::incrementAndGet));
+        assertEquals(5, undone.get());
     }
 
     private static String receive(DatagramSocket socket) throws IOException {
