@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * {@link ProxyCoreBenchmark#callSetUp} timed in thread CPU time, in rounds of 5,000 calls: on a machine whose
+ * {@link ProxyCoreBenchmark#call} timed in thread CPU time, in rounds of 5,000 calls: on a machine whose
  * cores are shared with other work, wall-clock JMH scores include the time the thread waited for a core, and
  * a short JMH warm-up may end before the JIT has compiled the call path (it takes ~10,000 calls). CPU time
  * of the later rounds is the steady-state cost. A cross-check of the JMH figure, not a replacement.
@@ -29,7 +29,7 @@ public final class ProxyCoreCpuTime {
       long cpu0 = THREADS.getCurrentThreadCpuTime();
       long wall0 = System.nanoTime();
       for (int i = 0; i < calls; i++) {
-        benchmark.callSetUp(bh);
+        benchmark.call(bh);
       }
       long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
       long wall = System.nanoTime() - wall0;
