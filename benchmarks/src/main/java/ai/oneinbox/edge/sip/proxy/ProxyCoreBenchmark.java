@@ -31,6 +31,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -53,6 +54,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * </pre>
  */
 @State(Scope.Thread)
+@Fork(jvmArgsAppend = "-Dio.netty.leakDetection.samplingInterval=1024") // the product's (config/jvm.options)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ProxyCoreBenchmark {

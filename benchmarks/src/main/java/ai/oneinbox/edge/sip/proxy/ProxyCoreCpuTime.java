@@ -19,6 +19,8 @@ public final class ProxyCoreCpuTime {
   private ProxyCoreCpuTime() {}
 
   public static void main(String[] args) {
+    // the product's leak-detector sampling (config/jvm.options), before Netty reads it
+    System.setProperty("io.netty.leakDetection.samplingInterval", "1024");
     ProxyCoreBenchmark benchmark = new ProxyCoreBenchmark();
     benchmark.setUp();
     Blackhole bh = new Blackhole(
