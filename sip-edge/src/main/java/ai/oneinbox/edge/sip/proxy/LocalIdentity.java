@@ -7,24 +7,59 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Who the edge is on the wire: the advertised host and the port of each transport. It writes our Via and
  * Record-Route values and recognises them (and Routes naming us) when they come back.
  *
- * @param host  the advertised host (name or address; an IPv6 address with brackets)
- * @param ports the listening port of each transport the edge runs
- * @param aliases other hosts that also mean us (the bound addresses, loopback when bound to a wildcard)
+ * <p>The checks run several times on every message (each Route, the Request-URI, a response's top Via), so
+ * the names and ports are also kept as plain arrays: a check is a few compares, with nothing allocated.
  */
-public record LocalIdentity(String host, Map<TransportKind, Integer> ports, Set<String> aliases) {
+public final class LocalIdentity {
+  private final String host;
+  private final Map<TransportKind, Integer> ports;
+  private final Set<String> aliases;
+  /** {@code host} then the aliases, lower case. */
+  private final String[] names;
+  /** The distinct listening ports. */
+  private final int[] listening;
 
-  public LocalIdentity {
-    host = host.toLowerCase(Locale.ROOT);
-    ports = Map.copyOf(new EnumMap<>(ports));
-    aliases = Set.copyOf(aliases.stream().map(a -> a.toLowerCase(Locale.ROOT)).toList());
-    if (!ports.containsKey(TransportKind.UDP)) {
+  /**
+   * @param host    the advertised host (name or address; an IPv6 address with brackets)
+   * @param ports   the listening port of each transport the edge runs
+   * @param aliases other hosts that also mean us (the bound addresses, loopback when bound to a wildcard)
+   */
+  public LocalIdentity(String host, Map<TransportKind, Integer> ports, Set<String> aliases) {
+    this.host = host.toLowerCase(Locale.ROOT);
+    this.ports = Map.copyOf(new EnumMap<>(ports));
+    this.aliases = Set.copyOf(aliases.stream().map(a -> a.toLowerCase(Locale.ROOT)).toList());
+    if (!this.ports.containsKey(TransportKind.UDP)) {
       throw new IllegalArgumentException("the edge always runs UDP");
     }
+    this.names = Stream.concat(Stream.of(this.host), this.aliases.stream().filter(a -> !a.equals(this.host)))
+        .toArray(String[]::new);
+    this.listening = this.ports.values().stream().mapToInt(Integer::intValue).distinct().toArray();
+  }
+
+  /** The advertised host, lower case. */
+  public String host() {
+    return host;
+  }
+
+  /** The listening port of each transport. */
+  public Map<TransportKind, Integer> ports() {
+    return ports;
+  }
+
+  /** The other hosts that mean us, lower case. */
+  public Set<String> aliases() {
+    return aliases;
+  }
+
+  @Override
+  public String toString() {
+    return "LocalIdentity[host=" + host + ", ports=" + ports + ", aliases=" + aliases + ']';
   }
 
   int port(TransportKind kind) {
@@ -47,8 +82,21 @@ public record LocalIdentity(String host, Map<TransportKind, Integer> ports, Set<
   }
 
   boolean isOurHost(String otherHost) {
-    String h = otherHost.toLowerCase(Locale.ROOT);
-    return h.equals(host) || aliases.contains(h);
+    for (String name : names) {
+      if (name.equalsIgnoreCase(otherHost)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean isOurPort(int port) {
+    for (int p : listening) {
+      if (p == port) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True when {@code uri} names this edge (a Route we put there, or a Request-URI addressed to us). */
@@ -56,8 +104,7 @@ public record LocalIdentity(String host, Map<TransportKind, Integer> ports, Set<
     if (!uri.isSip() || !isOurHost(uri.host())) {
       return false;
     }
-    int p = uri.port().orElse("sips".equals(uri.scheme()) ? 5061 : 5060);
-    return ports.containsValue(p);
+    return isOurPort(uri.port().orElse("sips".equals(uri.scheme()) ? 5061 : 5060));
   }
 
   /** True when {@code via}'s sent-by is ours: a response on its way back through us. */
@@ -65,7 +112,6 @@ public record LocalIdentity(String host, Map<TransportKind, Integer> ports, Set<
     if (!isOurHost(via.host())) {
       return false;
     }
-    int p = via.port().orElse(5060);
-    return ports.containsValue(p);
+    return isOurPort(via.port().orElse(5060));
   }
 }

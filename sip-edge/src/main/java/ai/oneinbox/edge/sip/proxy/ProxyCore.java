@@ -727,18 +727,30 @@ public final class ProxyCore implements SipMessageHandler {
     if (remaining.isEmpty() && identity.isUs(request.requestUri())) {
       return Optional.empty(); // addressed to us and nowhere else to go
     }
-    return Optional.of(new NextHop(hop.get(), ours, remaining.stream().map(NameAddr::raw).toList()));
+    return Optional.of(new NextHop(hop.get(), ours, remaining));
   }
 
   /** The next hop of a request, and how to rewrite its Route set for it. */
-  record NextHop(Destinations.Hop hop, int oursOnTop, List<String> remainingRoutes) {
+  record NextHop(Destinations.Hop hop, int oursOnTop, List<NameAddr> remaining) {
+    /** The Routes left after ours, as they were written. */
+    List<String> remainingRoutes() {
+      if (remaining.isEmpty()) {
+        return List.of();
+      }
+      String[] raw = new String[remaining.size()];
+      for (int i = 0; i < raw.length; i++) {
+        raw[i] = remaining.get(i).raw();
+      }
+      return List.of(raw);
+    }
+
     void applyRoutes(SipMessageEditor edit) {
       if (oursOnTop == 1) {
         edit.popRoute();
       } else if (oursOnTop > 1) {
         edit.removeHeader("Route");
-        if (!remainingRoutes.isEmpty()) {
-          edit.addHeader("Route", String.join(", ", remainingRoutes));
+        if (!remaining.isEmpty()) {
+          edit.addHeader("Route", String.join(", ", remainingRoutes()));
         }
       }
     }
