@@ -150,17 +150,21 @@ public class ProxyCoreBenchmark {
         + "Contact: <sip:agent-1@10.0.0.1:5080>\r\nContent-Length: 0\r\n\r\n", FROM_AGENT);
     deliver(core, "SIP/2.0 200 OK\r\n" + common + "Record-Route: <sip:10.0.0.254:5060;lr>\r\n"
         + "Contact: <sip:agent-1@10.0.0.1:5080>\r\nContent-Length: 0\r\n\r\n", FROM_AGENT);
-    String inDialog = " sip:agent-1@10.0.0.1:5080 SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-%s" + n + ";rport\r\n"
-        + "Route: <sip:10.0.0.254:5060;lr>\r\n"
-        + from + to + ";tag=ag" + n + "\r\n"
-        + "Call-ID: " + callId + "\r\nCSeq: %s\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
-    deliver(core, "ACK" + inDialog.replace("%s" + n, "ack" + n).replace("%s", "101 ACK"), FROM_TRUNK);
-    deliver(core, "BYE" + inDialog.replace("%s" + n, "bye" + n).replace("%s", "102 BYE"), FROM_TRUNK);
-    deliver(core, "SIP/2.0 200 OK\r\n" + vias(sink.lastToAgent) + from + to + ";tag=ag" + n + "\r\n"
-        + "Call-ID: " + callId + "\r\nCSeq: 102 BYE\r\nContent-Length: 0\r\n\r\n", FROM_AGENT);
+    String dialog = from + to + ";tag=ag" + n + "\r\nCall-ID: " + callId + "\r\n";
+    deliver(core, inDialog("ACK", "ack" + n, dialog, "101 ACK"), FROM_TRUNK);
+    deliver(core, inDialog("BYE", "bye" + n, dialog, "102 BYE"), FROM_TRUNK);
+    deliver(core, "SIP/2.0 200 OK\r\n" + vias(sink.lastToAgent) + dialog + "CSeq: 102 BYE\r\nContent-Length: 0\r\n\r\n",
+        FROM_AGENT);
     timers.advance(Duration.ofMillis(1));
     bh.consume(sink.octets);
+  }
+
+  /** The trunk's in-dialog request, routed through us to the agent's Contact. */
+  private static String inDialog(String method, String branch, String dialog, String cseq) {
+    return method + " sip:agent-1@10.0.0.1:5080 SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK-" + branch + ";rport\r\n"
+        + "Route: <sip:10.0.0.254:5060;lr>\r\n"
+        + dialog + "CSeq: " + cseq + "\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
   }
 
   private static String vias(String request) {
