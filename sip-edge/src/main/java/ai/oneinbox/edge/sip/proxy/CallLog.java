@@ -1,8 +1,12 @@
 package ai.oneinbox.edge.sip.proxy;
 
+import java.io.Flushable;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * every {@code period} (20 ms) and hands the lines to the logger in order. Nothing on the hot path wakes
  * another thread: a logging framework's asynchronous appender signals its worker for each event, which on
  * this project's machine cost more CPU per call than writing the line itself (docs/PERFORMANCE.md). A line
- * therefore reaches the log up to one period after the call's final answer.
+ * therefore reaches the log up to one period after the call's final answer. What buffers the lines on their
+ * way out ({@link CallLogAppender}) is flushed at the end of every drain, so a drain's lines leave together.
  *
  * <p>Bounded: past {@code capacity} waiting lines new ones are dropped and counted, and the next drain
  * says how many were lost (a log must never hold the proxy back). {@link #flush()} writes what is waiting
@@ -32,6 +37,7 @@ public final class CallLog implements AutoCloseable {
   private static final int CAPACITY = 65_536;
   private static final Duration PERIOD = Duration.ofMillis(20);
   private static volatile CallLog shared;
+  private static final List<Flushable> FLUSH_AFTER_BATCH = new CopyOnWriteArrayList<>();
 
   private final Consumer<String> sink;
   private final int capacity;
@@ -78,6 +84,19 @@ public final class CallLog implements AutoCloseable {
     if (log != null) {
       log.flush();
     }
+  }
+
+  /**
+   * Has {@code out} flushed after every drain of any call log, until {@link #stopFlushing}: an appender that
+   * buffers the call lines (to write a drain's lines at once) registers itself when it starts.
+   */
+  public static void flushAfterEachBatch(Flushable out) {
+    FLUSH_AFTER_BATCH.add(out);
+  }
+
+  /** Undoes {@link #flushAfterEachBatch} (the appender stopping). */
+  public static void stopFlushing(Flushable out) {
+    FLUSH_AFTER_BATCH.remove(out);
   }
 
   /** Whether call lines are wanted at all (the logger's level): callers skip building them otherwise. */
@@ -128,6 +147,13 @@ public final class CallLog implements AutoCloseable {
           LOG.warn("call log line could not be written: {}", e.toString());
         }
       }
+      for (Flushable out : FLUSH_AFTER_BATCH) {
+        try {
+          out.flush();
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("call log lines could not be flushed: {}", e.toString());
+        }
+      }
       long reported = lastReportedDrops;
       if (lost > reported) {
         lastReportedDrops = lost;
@@ -135,7 +161,6 @@ public final class CallLog implements AutoCloseable {
       }
     }
   }
-
 
   @Override
   public void close() {
