@@ -55,6 +55,8 @@ public final class SipEdge implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
   /** Synthetic calls run through a private proxy core before binding, so the first real ones are not slow. */
   private static final int WARM_UP_CALLS = 5_000;
+  /** The timer wheel's tick: the resolution of every SIP timer. */
+  private static final int TIMER_TICK_MILLIS = 20;
   private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(3);
 
   private final SipTransports transports;
@@ -98,11 +100,13 @@ public final class SipEdge implements AutoCloseable {
     }
     // Shards serialise by lock: a message is handled on the I/O thread that read it (no hand-off), timers
     // on the timer wheel's thread. Four shards per core keep two I/O threads from meeting on one lock.
-    // 4,096 ticks of 10 ms: one turn (41 s) holds the longest transaction timers (64*T1 = 32 s), so each
+    // 2,048 ticks of 20 ms: one turn (41 s) holds the longest transaction timers (64*T1 = 32 s), so each
     // timeout is visited once when due instead of once per turn (512 ticks made a 32 s timer be looked at on
-    // six turns, with ~10 timers per call pending at thousands of calls/s).
-    HashedWheelTimer wheel = new HashedWheelTimer(new DefaultThreadFactory("sip-timers"), 10,
-        TimeUnit.MILLISECONDS, 4096);
+    // six turns, with ~10 timers per call pending at thousands of calls/s). The tick is the timers'
+    // resolution and the wheel thread's wake-ups a second whatever the load: 20 ms is 1/25 of T1 (Kamailio's
+    // timers tick every 62.5 ms), and half the wake-ups of 10 ms (docs/PERFORMANCE.md, "Seventh look").
+    HashedWheelTimer wheel = new HashedWheelTimer(new DefaultThreadFactory("sip-timers"), TIMER_TICK_MILLIS,
+        TimeUnit.MILLISECONDS, 2048);
     List<TimerScheduler> schedulers = new ArrayList<>(threads * 4);
     for (int i = 0; i < threads * 4; i++) {
       schedulers.add(new LockingScheduler(wheel));
