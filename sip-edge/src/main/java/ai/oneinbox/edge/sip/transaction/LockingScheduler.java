@@ -12,7 +12,13 @@ import java.util.concurrent.TimeUnit;
  * needs no hand-off to another thread, and starting or cancelling a timer is a queue offer, not a wake-up
  * of another thread; everything of one shard still runs one at a time.
  *
- * <p>The wheel's tick (10 ms in {@code SipEdge}) is the timers' resolution: ample for RFC 3261 timers, whose
+ * <p>A timer started inside {@link #execute} reaches the wheel when that task returns, and not at all if the
+ * task cancelled it by then. A call's last event starts the timers its transactions wait out (L, M, J, K)
+ * and, in the same task, hands their duty to lingering records and cancels them (ADR 0006): those never
+ * cost the wheel a timeout, two queue offers and its thread's work. The delay counts from the submission,
+ * a few microseconds after the start; the wheel's tick is coarser by far.
+ *
+ * <p>The wheel's tick (20 ms in {@code SipEdge}) is the timers' resolution: ample for RFC 3261 timers, whose
  * smallest value is T1 = 500 ms.
  *
  * <p>Tasks must not block and must not wait for another scheduler's lock (the proxy never does: a shard
@@ -21,6 +27,12 @@ import java.util.concurrent.TimeUnit;
 public final class LockingScheduler implements TimerScheduler {
   private final io.netty.util.Timer wheel;
   private final Object lock = new Object();
+  /** The thread inside {@link #execute}, or null; written under the lock, by that thread only. */
+  private Thread owner;
+  private int depth; // nested execute calls of the owner
+  /** Timers started by the running task, oldest first, to submit when it returns (guarded by lock). */
+  private Scheduled pendingHead;
+  private Scheduled pendingTail;
 
   public LockingScheduler(io.netty.util.Timer wheel) {
     this.wheel = wheel;
@@ -29,15 +41,57 @@ public final class LockingScheduler implements TimerScheduler {
   @Override
   public void execute(Runnable task) {
     synchronized (lock) {
-      task.run();
+      owner = Thread.currentThread();
+      depth++;
+      try {
+        task.run();
+      } finally {
+        if (--depth == 0) {
+          owner = null;
+          submitPending();
+        }
+      }
     }
   }
 
   @Override
   public Timer schedule(Duration delay, Runnable task) {
-    Scheduled scheduled = new Scheduled(task);
-    scheduled.timeout = wheel.newTimeout(scheduled, delay.toNanos(), TimeUnit.NANOSECONDS);
+    Scheduled scheduled = new Scheduled(task, delay.toNanos());
+    // only the owner can read itself here: another thread sees null or a different thread
+    if (owner == Thread.currentThread()) {
+      if (pendingTail == null) {
+        pendingHead = scheduled;
+      } else {
+        pendingTail.nextPending = scheduled;
+      }
+      pendingTail = scheduled;
+    } else {
+      scheduled.submit();
+    }
     return scheduled;
+  }
+
+  /** Hands the finished task's timers to the wheel; a stopped wheel refuses each, and the first refusal is thrown. */
+  private void submitPending() {
+    Scheduled s = pendingHead;
+    pendingHead = null;
+    pendingTail = null;
+    RuntimeException refused = null;
+    while (s != null) {
+      Scheduled next = s.nextPending;
+      s.nextPending = null;
+      if (!s.cancelled) {
+        try {
+          s.submit();
+        } catch (RuntimeException e) {
+          refused = refused == null ? e : refused;
+        }
+      }
+      s = next;
+    }
+    if (refused != null) {
+      throw refused;
+    }
   }
 
   /**
@@ -46,10 +100,18 @@ public final class LockingScheduler implements TimerScheduler {
    */
   private final class Scheduled implements TimerTask, Timer {
     private final Runnable task;
-    private Timeout timeout;
+    private final long delayNanos;
+    private Timeout timeout; // null until submitted
+    private boolean cancelled;
+    private Scheduled nextPending;
 
-    Scheduled(Runnable task) {
+    Scheduled(Runnable task, long delayNanos) {
       this.task = task;
+      this.delayNanos = delayNanos;
+    }
+
+    void submit() {
+      timeout = wheel.newTimeout(this, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -59,7 +121,11 @@ public final class LockingScheduler implements TimerScheduler {
 
     @Override
     public void cancel() {
-      timeout.cancel();
+      cancelled = true;
+      Timeout t = timeout;
+      if (t != null) {
+        t.cancel();
+      }
     }
   }
 }
