@@ -27,8 +27,15 @@ import java.util.function.LongSupplier;
  * <p>One store holds records of one lingering time, so they end in the order they were added: the records
  * are a ring, the oldest at its head, and an expiry pass drops the head while it is due. The ring grows up
  * to {@code maxRecords}; when full, the oldest record is ended early ({@code onEvicted}), as Kamailio ends
- * all of them after its wait timer. A record holds at most one retained buffer and one shared address, so a
- * finished call costs the collector nothing while it lingers.
+ * all of them after its wait timer. A record holds at most one shared address and the octets of one message
+ * to send again, so a finished call costs the collector nothing while it lingers.
+ *
+ * <p>Those octets (a BYE's final answer, a failed leg's ACK) are copied into a byte ring of the store's own,
+ * and the message's buffer is released when the record is added: a pooled buffer kept for 64*T1 would be a
+ * Java object per finished call living through a dozen young collections at thousands of calls a second,
+ * which the collector promotes and then has to reclaim from the old generation (ADR 0004 §2). The records
+ * end in order, so their octets do too: the ring's oldest octets belong to the oldest record that has any.
+ * It grows by doubling, as the records' ring does; a re-send copies the octets into a new buffer.
  *
  * <p>Touched only on its shard's scheduler, except {@link #size} (a gauge).
  */
@@ -39,6 +46,9 @@ final class Lingering {
   static final byte FORWARD_2XX = 3;
 
   private static final int INITIAL_CAPACITY = 1024;
+  private static final int INITIAL_OCTETS = 64 * 1024;
+  /** The byte ring's bound (1 GiB, the largest power of two an array holds). */
+  private static final int MAX_OCTETS = 1 << 30;
   /** Expired records are dropped in passes at most this often, so the pass costs nothing per call. */
   private static final long PASS_NANOS = Duration.ofMillis(100).toNanos();
   private static final TransportKind[] KINDS = TransportKind.values();
@@ -57,13 +67,20 @@ final class Lingering {
   private byte[] actions;
   private byte[] transports;
   private InetSocketAddress[] peers;
-  private ByteBuf[] buffers;
+  /** Per slot: where its octets start in the byte ring (a position that only grows) and how many; 0: none. */
+  private long[] octetStarts;
+  private int[] octetLengths;
   /** Per slot: the next slot (+1) in the same bucket, newest first; 0 ends the chain. */
   private int[] chain;
   /** Per bucket (hash & mask): the newest slot (+1) in it; 0 when empty. */
   private int[] buckets;
   private int mask;
   private int head;
+  // The byte ring: position p is at octets[p & octetMask]; the live octets are [octetHead, octetTail).
+  private byte[] octets = new byte[INITIAL_OCTETS];
+  private int octetMask = INITIAL_OCTETS - 1;
+  private long octetHead;
+  private long octetTail;
   /** Written only on the shard's scheduler; the gauge's read from another thread may be a moment stale. */
   private int size;
   private TimerScheduler.Timer pass;
@@ -93,7 +110,8 @@ final class Lingering {
     actions = new byte[capacity];
     transports = new byte[capacity];
     peers = new InetSocketAddress[capacity];
-    buffers = new ByteBuf[capacity];
+    octetStarts = new long[capacity];
+    octetLengths = new int[capacity];
     chain = new int[capacity];
     buckets = new int[capacity];
     mask = capacity - 1;
@@ -105,8 +123,9 @@ final class Lingering {
   }
 
   /**
-   * Adds a record lingering for {@code linger}: {@code buffer} (taken over, may be null) is what
-   * {@link #RESEND} and {@link #RESEND_ACK} send again, and {@code peer} over {@code kind} is where to.
+   * Adds a record lingering for {@code linger}: {@code buffer} (taken over and released here; may be null)
+   * holds what {@link #RESEND} and {@link #RESEND_ACK} send again, and {@code peer} over {@code kind} is
+   * where to.
    */
   void add(long hash, int check, Duration linger, byte action, ByteBuf buffer, TransportKind kind,
       InetSocketAddress peer) {
@@ -125,7 +144,7 @@ final class Lingering {
     actions[slot] = action;
     transports[slot] = kind == null ? 0 : (byte) kind.ordinal();
     peers[slot] = peer;
-    buffers[slot] = buffer;
+    keepOctets(slot, buffer);
     int bucket = (int) hash & mask;
     chain[slot] = buckets[bucket];
     buckets[bucket] = slot + 1;
@@ -144,8 +163,8 @@ final class Lingering {
     if (slot < 0) {
       return false;
     }
-    if (actions[slot] == RESEND && buffers[slot] != null) {
-      send(slot, buffers[slot].retainedDuplicate());
+    if (actions[slot] == RESEND && octetLengths[slot] > 0) {
+      send(slot, copyOctets(slot));
     }
     return true;
   }
@@ -159,8 +178,8 @@ final class Lingering {
     int status = response.statusCode();
     switch (actions[slot]) {
       case RESEND_ACK -> {
-        if (status >= 300 && buffers[slot] != null) {
-          send(slot, buffers[slot].retainedDuplicate());
+        if (status >= 300 && octetLengths[slot] > 0) {
+          send(slot, copyOctets(slot));
         }
       }
       case FORWARD_2XX -> {
@@ -198,7 +217,7 @@ final class Lingering {
     transport.send(KINDS[transports[slot]], peers[slot], octets);
   }
 
-  /** Ends every record now (the node stops): buffers released, nothing sent. */
+  /** Ends every record now (the node stops): nothing sent. */
   void clear() {
     while (size > 0) {
       dropHead();
@@ -227,10 +246,11 @@ final class Lingering {
   private void dropHead() {
     int slot = head;
     unlink(slot);
-    ByteBuf buffer = buffers[slot];
-    if (buffer != null) {
-      buffer.release();
-      buffers[slot] = null;
+    int length = octetLengths[slot];
+    if (length > 0) {
+      // the oldest record with octets holds the ring's oldest octets
+      octetHead = octetStarts[slot] + length;
+      octetLengths[slot] = 0;
     }
     peers[slot] = null;
     head = (head + 1) & mask;
@@ -263,7 +283,8 @@ final class Lingering {
     byte[] oldActions = actions;
     byte[] oldTransports = transports;
     InetSocketAddress[] oldPeers = peers;
-    ByteBuf[] oldBuffers = buffers;
+    long[] oldOctetStarts = octetStarts;
+    int[] oldOctetLengths = octetLengths;
     int oldMask = mask;
     int oldHead = head;
     int n = size;
@@ -276,11 +297,77 @@ final class Lingering {
       actions[i] = oldActions[from];
       transports[i] = oldTransports[from];
       peers[i] = oldPeers[from];
-      buffers[i] = oldBuffers[from];
+      octetStarts[i] = oldOctetStarts[from];
+      octetLengths[i] = oldOctetLengths[from];
       int bucket = (int) hashes[i] & mask;
       chain[i] = buckets[bucket];
       buckets[bucket] = i + 1;
     }
+  }
+
+  /**
+   * Copies {@code buffer}'s readable octets to the byte ring's tail for {@code slot}, and releases it. Octets
+   * that would take the ring past {@link #MAX_OCTETS} are not kept: that record then absorbs what it would
+   * have answered, as a record evicted early does.
+   */
+  private void keepOctets(int slot, ByteBuf buffer) {
+    octetLengths[slot] = 0;
+    if (buffer == null) {
+      return;
+    }
+    try {
+      int length = buffer.readableBytes();
+      long needed = octetTail - octetHead + length;
+      if (length == 0 || needed > MAX_OCTETS) {
+        return;
+      }
+      if (needed > octets.length) {
+        growOctets(needed);
+      }
+      int at = (int) octetTail & octetMask;
+      int first = Math.min(length, octets.length - at);
+      buffer.getBytes(buffer.readerIndex(), octets, at, first);
+      if (first < length) {
+        buffer.getBytes(buffer.readerIndex() + first, octets, 0, length - first);
+      }
+      octetStarts[slot] = octetTail;
+      octetLengths[slot] = length;
+      octetTail += length;
+    } finally {
+      buffer.release();
+    }
+  }
+
+  /** A new buffer with {@code slot}'s octets, for the transport to send and release. */
+  private ByteBuf copyOctets(int slot) {
+    int length = octetLengths[slot];
+    ByteBuf copy = alloc.buffer(length);
+    int at = (int) octetStarts[slot] & octetMask;
+    int first = Math.min(length, octets.length - at);
+    copy.writeBytes(octets, at, first);
+    if (first < length) {
+      copy.writeBytes(octets, 0, length - first);
+    }
+    return copy;
+  }
+
+  /** Doubles the byte ring until {@code needed} octets fit; live octets keep their positions. */
+  private void growOctets(long needed) {
+    int capacity = octets.length;
+    while (capacity < needed) {
+      capacity *= 2;
+    }
+    byte[] grown = new byte[capacity];
+    int newMask = capacity - 1;
+    for (long p = octetHead; p < octetTail; ) {
+      int from = (int) p & octetMask;
+      int to = (int) p & newMask;
+      int run = (int) Math.min(octetTail - p, Math.min(octets.length - from, capacity - to));
+      System.arraycopy(octets, from, grown, to, run);
+      p += run;
+    }
+    octets = grown;
+    octetMask = newMask;
   }
 
   // --------------------------------------------------------------------------------------- key hashes

@@ -130,6 +130,45 @@ class LingeringTest {
   }
 
   @Test
+  void theMessageIsCopiedSoNoBufferLivesWithTheRecord() {
+    resend(key("c"), "SIP/2.0 200 OK\r\nCSeq: 7 BYE\r\n\r\n");
+    assertEquals(0, handedOver.get(0).refCnt(), "released when the record is added, not 32 s later");
+    assertTrue(request(key("c")));
+    assertTrue(request(key("c")));
+    assertEquals("SIP/2.0 200 OK\r\nCSeq: 7 BYE\r\n\r\n", net.sent.get(0).text());
+    assertEquals(net.sent.get(0).text(), net.sent.get(1).text(), "each re-send its own copy");
+  }
+
+  @Test
+  void theOctetRingWrapsAndGrowsWhileWrappedKeepingEveryRecordsOwnMessage() {
+    // messages of 60-160 octets: 2,000 of them outgrow the first 64 KB; after most expire, 3,000 more wrap
+    // around the ring and make it grow again while its live octets straddle the end
+    int total = 0;
+    for (int i = 0; i < 2_000; i++) {
+      resend(key("w" + i), message(i));
+      clock.advance(Duration.ofMillis(1));
+    }
+    clock.advance(LINGER.minusMillis(2_000).plusMillis(1_500)); // records 0..1,500 are due
+    for (int i = 2_000; i < 5_000; i++) {
+      resend(key("w" + i), message(i));
+    }
+    for (int i = 0; i < 5_000; i++) {
+      int before = net.sent.size();
+      boolean live = request(key("w" + i));
+      assertEquals(i > 1_500, live, "record " + i);
+      if (live) {
+        assertEquals(message(i), net.sent.get(before).text(), "record " + i + " re-sends its own octets");
+        total++;
+      }
+    }
+    assertEquals(3_499, total);
+  }
+
+  static String message(int i) {
+    return "SIP/2.0 200 OK\r\nCSeq: " + i + " BYE\r\nX-Pad: " + "p".repeat(i % 101) + "\r\n\r\n";
+  }
+
+  @Test
   void aFullStoreEndsItsOldestRecordEarlyAndCountsIt() {
     store = newStore(8);
     for (int i = 0; i < 12; i++) {
