@@ -92,8 +92,7 @@ class CallLogAppenderTest {
     Writes console = new Writes();
     LoggerContext context = context();
     CallLogAppender<ILoggingEvent> appender = start(context, console);
-    Logger calls = context.getLogger("ai.oneinbox.edge.sip.calls");
-    calls.addAppender(appender);
+    Logger calls = callsLogger(context, appender);
     try (CallLog log = new CallLog(calls::info, 1_000, Duration.ofHours(1))) { // only flush() drains
       for (int i = 0; i < 20; i++) {
         assertTrue(log.add("call " + i + " number=+14155550100 decision=primary status=200"));
@@ -117,8 +116,7 @@ class CallLogAppenderTest {
     Writes console = new Writes();
     LoggerContext context = context();
     CallLogAppender<ILoggingEvent> appender = start(context, console);
-    Logger calls = context.getLogger("ai.oneinbox.edge.sip.calls");
-    calls.addAppender(appender);
+    Logger calls = callsLogger(context, appender);
     try (CallLog log = new CallLog(line -> { }, 10, Duration.ofHours(1))) {
       calls.info("logged directly");
       assertTrue(console.writes.isEmpty());
@@ -180,6 +178,13 @@ class CallLogAppenderTest {
     appender.start();
     assertTrue(appender.isStarted());
     return appender;
+  }
+
+  /** The call log's logger in {@code context}, writing to {@code appender}. */
+  private static Logger callsLogger(LoggerContext context, CallLogAppender<ILoggingEvent> appender) {
+    Logger calls = context.getLogger("ai.oneinbox.edge.sip.calls");
+    calls.addAppender(appender);
+    return calls;
   }
 
   private static PatternLayoutEncoder encoder(LoggerContext context) {
