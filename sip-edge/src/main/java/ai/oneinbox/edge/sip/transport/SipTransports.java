@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * with SO_REUSEPORT (native epoll) so every core reads datagrams, TCP, and TLS when configured. Native
  * epoll where available, NIO otherwise (then one UDP channel). Why event loops with {@code recvmmsg(2)} and
  * {@code sendmmsg(2)} batches rather than Kamailio-style readers blocked in {@code recvfrom(2)}: measured in
- * docs/decisions/0007 (cheaper at low rates, first to overload the box at high ones).
+ * docs/decisions/0007 (cheaper at low rates, first to overload the box at high ones); rather than Netty's
+ * io_uring transport: docs/decisions/0008 (no cheaper at 1,000 calls/s, 1.5x the CPU at 6,000).
  *
  * <p>Pipelines: UDP {@code SipDatagramDecoder → SipInboundHandler}; TCP/TLS {@code [SslHandler →]
  * IdleStateHandler → SipStreamDecoder → SipMessageEncoder → SipInboundHandler}. Outbound TCP/TLS
