@@ -73,8 +73,21 @@ class LoadTestRunnerTest {
           && number(r, "udp_drops_agent") >= 0, "the kernel's UDP drops during the run are reported: " + r);
     }
     assertEquals(Set.of("kamailio", "edge"), systems);
+    // the figures, computed by the runner: highest clean rate per system, edge / Kamailio per rate
+    String summary = json.substring(json.indexOf("\"summary\""), json.indexOf("\"results\""));
+    String highest = summary.substring(summary.indexOf("\"highest_clean_cps\""));
+    assertEquals(100, number(highest, "edge"), summary);
+    assertEquals(100, number(highest, "kamailio"), summary);
+    String ratio = summary.substring(summary.indexOf("\"edge_vs_kamailio\""));
+    assertEquals(100, number(ratio, "offered_cps"), summary);
+    assertTrue(number(ratio, "ratio") > 0 && number(ratio, "ratio_per_sipp_cpu") > 0, summary);
+    assertTrue(ratio.contains("\"both_clean\": true"), summary);
     String table = Files.readString(out.resolve("results.md"), StandardCharsets.UTF_8);
     assertTrue(table.contains("| kamailio |") && table.contains("| edge |"), table);
+    assertTrue(table.contains("highest offered rate with <= 0.1 % failed: edge 100 calls/s, kamailio 100 calls/s"),
+        table);
+    assertTrue(Pattern.compile("\\| 100 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+x \\| [0-9.]+x \\| yes \\|")
+        .matcher(table).find(), "edge / Kamailio at 100 calls/s in results.md:\n" + table);
     try (InputStream png = Files.newInputStream(out.resolve("results.png"))) {
       assertArrayEquals(PNG_MAGIC, png.readNBytes(4), "results.png is a PNG");
     }
