@@ -5,6 +5,7 @@ import ai.oneinbox.edge.routing.RoutingTable;
 import ai.oneinbox.edge.sip.proxy.LocalIdentity;
 import ai.oneinbox.edge.sip.outbound.OutboundConfig;
 import ai.oneinbox.edge.sip.proxy.CallLog;
+import ai.oneinbox.edge.sip.proxy.LoadShedder;
 import ai.oneinbox.edge.sip.proxy.ProxyCore;
 import ai.oneinbox.edge.sip.transaction.LockingScheduler;
 import ai.oneinbox.edge.sip.transaction.TimerScheduler;
@@ -14,11 +15,14 @@ import ai.oneinbox.edge.sip.message.SipParseError;
 import ai.oneinbox.edge.sip.transport.SipMessageHandler;
 import ai.oneinbox.edge.sip.transport.SipTransports;
 import ai.oneinbox.edge.sip.transport.TransportKind;
+import ai.oneinbox.edge.sip.transport.UdpSocketDrops;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -114,12 +118,50 @@ public final class SipEdge implements AutoCloseable {
     LocalIdentity identity = identity(config, transports);
     ProxyCore core = new ProxyCore(config, outbound, table, registry, transports, identity, schedulers,
         PooledByteBufAllocator.DEFAULT, System::nanoTime);
+    transports.localAddress(TransportKind.UDP).ifPresent(udp ->
+        watchOverload(core, new UdpSocketDrops(udp.getPort()), workers.next(), registry));
     handler.core = core;
     long intervalNanos = config.health().interval().toNanos();
     workers.next().scheduleAtFixedRate(core::probeAgents, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
     workers.next().scheduleAtFixedRate(() -> core.agentCalls().expire(), 1, 1, TimeUnit.MINUTES);
     LOG.info("SIP edge ready on {} as {}", transports.boundAddresses(), identity.host());
     return new SipEdge(transports, workers, wheel, core);
+  }
+
+  /**
+   * Overload control: every {@link LoadShedder#PERIOD_MILLIS} ms on {@code executor}, the datagrams the
+   * kernel dropped at the SIP port's sockets since the last look feed a {@link LoadShedder} that new INVITEs
+   * pass (gauge {@code sip_edge_overload_shed_share}). Without readable drop counts (not Linux) nothing is
+   * shed, as before, and the log says so.
+   */
+  static void watchOverload(ProxyCore core, UdpSocketDrops drops, EventExecutor executor,
+      MeterRegistry registry) {
+    long first = drops.read();
+    if (first < 0) {
+      LOG.info("no overload control: the kernel's UDP drop counts are not readable here");
+      return;
+    }
+    LoadShedder shedder = LoadShedder.create();
+    core.useLoadShedder(shedder);
+    Gauge.builder("sip_edge_overload_shed_share", shedder, LoadShedder::share)
+        .description("share of new INVITEs answered 503 because datagrams were dropped at the SIP sockets")
+        .register(registry);
+    long[] last = {first};
+    executor.scheduleAtFixedRate(() -> {
+      long now = drops.read();
+      if (now < 0) {
+        return;
+      }
+      double before = shedder.share();
+      shedder.period(Math.max(0, now - last[0]));
+      if (before == 0 && shedder.share() > 0) {
+        LOG.warn("overloaded: {} datagrams dropped at the SIP sockets in {} ms; shedding new INVITEs with 503",
+            now - last[0], LoadShedder.PERIOD_MILLIS);
+      } else if (before > 0 && shedder.share() == 0) {
+        LOG.info("no longer overloaded: every new INVITE admitted again");
+      }
+      last[0] = now;
+    }, LoadShedder.PERIOD_MILLIS, LoadShedder.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** OPTIONS → 503 + Retry-After, new INVITEs → 503; transactions in flight finish. */

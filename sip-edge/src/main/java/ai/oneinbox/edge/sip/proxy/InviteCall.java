@@ -49,6 +49,9 @@ import java.util.Set;
  */
 final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
 
+  /** Retry-After of a call shed under overload: a trunk with another edge node tries that one meanwhile. */
+  static final long SHED_RETRY_AFTER_SECONDS = 2;
+
   private final ProxyCore core;
   private final ProxyCore.Shard shard;
   /**
@@ -117,6 +120,16 @@ final class InviteCall implements ProxyCore.ServerSide, ServerTransactionUser {
       core.metrics.invite("untrusted", reject.status());
       logRejected(request, "untrusted", reject.reason(), reject.status());
       core.answerStateless(request, source, reject.status(), reject.reasonPhrase());
+      return;
+    }
+    if (!core.shedder.admit()) {
+      // Overload (LoadShedder): stateless, before a transaction or a route costs anything. A retransmission
+      // of this INVITE is a new INVITE to us and is admitted or shed again; its ACK matches nothing.
+      core.metrics.rejected(ProxyMetrics.Rejected.OVERLOAD);
+      core.metrics.invite("overload", 503);
+      logRejected(request, "overload", "node overloaded: datagrams dropped at its sockets", 503);
+      core.answer(request, source, request.response(503, "Service Unavailable")
+          .header("Retry-After", Long.toString(SHED_RETRY_AFTER_SECONDS)).encode(core.alloc));
       return;
     }
     InviteCall call = new InviteCall(core, shard, request, source, key);

@@ -86,6 +86,8 @@ public final class ProxyCore implements SipMessageHandler {
   private final Outbound outbound;
   private final Shard[] shards;
   private volatile boolean draining;
+  /** Which new INVITEs are answered 503 at once under overload (set once, before traffic; NEVER until). */
+  LoadShedder shedder = LoadShedder.NEVER;
   /** No call log lines (the warm-up's synthetic calls). */
   boolean quiet;
 
@@ -415,6 +417,11 @@ public final class ProxyCore implements SipMessageHandler {
 
   public void drain() {
     draining = true;
+  }
+
+  /** The overload control new INVITEs go through (SipEdge: fed by the SIP port's kernel drop count). */
+  public void useLoadShedder(LoadShedder shedder) {
+    this.shedder = java.util.Objects.requireNonNull(shedder, "shedder");
   }
 
   /**

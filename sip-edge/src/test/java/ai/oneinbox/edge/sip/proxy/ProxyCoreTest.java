@@ -212,6 +212,32 @@ class ProxyCoreTest {
   }
 
   @Test
+  void anOverloadedNodeShedsNewInvitesWith503BeforeAnyTransactionAndAdmitsThemAgainOnceQuiet() {
+    LoadShedder shedder = new LoadShedder(() -> 0.0); // every draw is under any share above 0
+    core.useLoadShedder(shedder);
+    fromTrunk(invite("s1", "+14155550100"));
+    assertEquals(List.of(100), statusesToTrunk(), "nothing dropped yet: admitted");
+    shedder.period(250); // datagrams were dropped at the sockets
+    fromTrunk(invite("s2", "+14155550100"));
+    TestNetwork.Sent shed = toTrunk().get(1);
+    assertEquals(503, shed.status());
+    assertEquals(Long.toString(InviteCall.SHED_RETRY_AFTER_SECONDS), shed.header("Retry-After"));
+    assertTrue(shed.header("To").contains("tag="), "a final answer carries a To tag: " + shed.header("To"));
+    assertEquals(1, net.to(AGENT_A).size() + net.to(AGENT_A2).size(), "the shed call reached no agent");
+    assertEquals(1, counter("sip_edge_rejected", "reason", "overload"));
+    assertEquals(1, counter("sip_edge_invites", "decision", "overload", "status", "503"));
+    fromTrunk(invite("s2", "+14155550100")); // its retransmission is a new INVITE to us: shed again
+    assertEquals(List.of(100, 503, 503), statusesToTrunk());
+    for (int i = 0; i < 10; i++) {
+      shedder.period(0);
+    }
+    fromTrunk(invite("s3", "+14155550100"));
+    assertEquals(List.of(100, 503, 503, 100), statusesToTrunk(), "quiet again: admitted");
+    assertEquals("agent_b", net.last(AGENT_B).header("X-OneInbox-Agent-Id"),
+        "and routed: agent_a is at its one call (s1), so to the fallback");
+  }
+
+  @Test
   void retransmittedInviteGetsTheLastResponseAndIsNotForwardedTwice() {
     fromTrunk(invite("c2", "+14155550100"));
     fromTrunk(invite("c2", "+14155550100"));
