@@ -31,7 +31,9 @@ import java.util.Set;
  * @param health                {@code sip.health}
  * @param defaultRegion         {@code routing.default_region}: region for national-format numbers
  * @param dataDir               {@code data_dir}
- * @param maxTransactions       bound of the transaction table (not in the file; new INVITEs beyond it → 503)
+ * @param maxTransactions       bound of the transaction tables (not in the file; new INVITEs beyond it → 503),
+ *                              and of the lingering records (4 per entry); the live tables are also bounded by
+ *                              the heap ({@code ProxyCore.liveBound}, docs/decisions/0009)
  */
 public record SipEdgeConfig(
     String host,

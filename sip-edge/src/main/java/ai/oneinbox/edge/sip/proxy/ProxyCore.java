@@ -116,12 +116,12 @@ public final class ProxyCore implements SipMessageHandler {
     private final Duration shortLinger;
     private final long seed;
 
-    Shard(TimerScheduler scheduler, int maxTransactions, Transport transport, ByteBufAllocator alloc,
-        LongSupplier nanoTime, Duration shortLinger, long seed) {
+    Shard(TimerScheduler scheduler, int maxTransactions, int maxLive, Transport transport,
+        ByteBufAllocator alloc, LongSupplier nanoTime, Duration shortLinger, long seed) {
       this.scheduler = scheduler;
       this.shortLinger = shortLinger;
-      this.servers = new TransactionTable<>(maxTransactions);
-      this.clients = new TransactionTable<>(maxTransactions);
+      this.servers = new TransactionTable<>(maxLive);
+      this.clients = new TransactionTable<>(maxLive);
       this.seed = seed;
       // Three or four 64*T1 records a call (both INVITE transactions, the BYE's server side, a failed leg's
       // ACK) and one T4 record (the BYE's client side), at 36 bytes a record: room for four per table entry.
@@ -355,8 +355,11 @@ public final class ProxyCore implements SipMessageHandler {
     this.shards = new Shard[schedulers.size()];
     long seed = new java.security.SecureRandom().nextLong(); // lingering records' key hashes (ADR 0006)
     int perShard = Math.max(16, config.maxTransactions() / schedulers.size());
+    int livePerShard = Math.max(16, Math.min(config.maxTransactions(), liveBound(Runtime.getRuntime().maxMemory()))
+        / schedulers.size());
     for (int i = 0; i < shards.length; i++) {
-      shards[i] = new Shard(schedulers.get(i), perShard, transport, alloc, nanoTime, config.timers().t4(), seed);
+      shards[i] = new Shard(schedulers.get(i), perShard, livePerShard, transport, alloc, nanoTime,
+          config.timers().t4(), seed);
     }
     this.metrics = new ProxyMetrics(registry, this::transactionsInFlight);
     for (Shard shard : shards) {
@@ -364,6 +367,21 @@ public final class ProxyCore implements SipMessageHandler {
     }
     this.prober = new HealthProber(this);
     this.outbound = new Outbound(this, outboundConfig, registry);
+  }
+
+  /** Heap budgeted per entry of each transaction table by {@link #liveBound}. */
+  static final long HEAP_PER_LIVE_TRANSACTION = 16 * 1024;
+
+  /**
+   * How many live transactions each table (servers, clients) may hold on a heap of {@code maxHeap} bytes:
+   * one per {@link #HEAP_PER_LIVE_TRANSACTION}, at least 4,096. A call in flight costs about 3 KB of heap
+   * across both tables (measured under overload: docs/decisions/0009), so both full take about a fifth of
+   * the heap (65,536 each on 1 GB) and the collector never has to walk more; beyond it new INVITEs get 503.
+   * Only calls still being set up or torn down are live (at 9,000 calls/s none was refused for room); finished
+   * ones linger as records (ADR 0006), bounded by {@code maxTransactions} instead.
+   */
+  static int liveBound(long maxHeap) {
+    return (int) Math.max(4096, Math.min(Integer.MAX_VALUE, maxHeap / HEAP_PER_LIVE_TRANSACTION));
   }
 
   // What the outbound path (ai.oneinbox.edge.sip.outbound) builds its transactions from.

@@ -202,6 +202,13 @@ class ProxyCoreTest {
   }
 
   @Test
+  void liveTransactionsAreBoundedByTheHeapOneEntryPer16KiB() {
+    assertEquals(65_536, ProxyCore.liveBound(1L << 30), "1 GiB: 16 KiB a table entry");
+    assertEquals(4_096, ProxyCore.liveBound(16L << 20), "a small heap still holds a few thousand calls");
+    assertEquals(Integer.MAX_VALUE, ProxyCore.liveBound(Long.MAX_VALUE));
+  }
+
+  @Test
   void aTableFullOfLiveCallsStillRefusesWith503() {
     core = newCore(SipEdgeConfig.defaults().withMaxTransactions(16));
     for (int i = 0; i < 20; i++) {
