@@ -43,10 +43,7 @@ public final class UdpSocketDrops {
         continue; // no IPv6, or not Linux
       }
       any = true;
-      long d = drops(text, port);
-      if (d > 0) {
-        sum += d;
-      }
+      sum += drops(text, port);
     }
     return any ? sum : -1;
   }
@@ -57,21 +54,11 @@ public final class UdpSocketDrops {
    * drops the last field. Lines that do not parse are skipped.
    */
   static long drops(String text, int port) {
-    long sum = 0;
-    int lineStart = text.indexOf('\n') + 1; // the header
-    while (lineStart > 0 && lineStart < text.length()) {
-      int lineEnd = text.indexOf('\n', lineStart);
-      if (lineEnd < 0) {
-        lineEnd = text.length();
-      }
-      sum += lineDrops(text, lineStart, lineEnd, port);
-      lineStart = lineEnd + 1;
-    }
-    return sum;
+    return text.lines().skip(1).mapToLong(line -> lineDrops(line, port)).sum(); // skip: the header
   }
 
-  private static long lineDrops(String text, int from, int to, int port) {
-    String[] fields = text.substring(from, to).trim().split("\\s+");
+  private static long lineDrops(String line, int port) {
+    String[] fields = line.trim().split("\\s+");
     if (fields.length < 13) {
       return 0;
     }
