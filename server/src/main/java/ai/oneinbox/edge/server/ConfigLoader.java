@@ -30,6 +30,7 @@ public final class ConfigLoader {
     static final Map<String, String> ENVIRONMENT = Map.ofEntries(
             Map.entry("EDGE_SIP_HOST", "sip.host"),
             Map.entry("EDGE_SIP_PORT", "sip.port"),
+            Map.entry("EDGE_SIP_ADVERTISED_HOST", "sip.advertised_host"),
             Map.entry("EDGE_API_PORT", "api.port"),
             Map.entry("EDGE_DATA_DIR", "data_dir"),
             Map.entry("EDGE_DB_URL", "database.url"),
