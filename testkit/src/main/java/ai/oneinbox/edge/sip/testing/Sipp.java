@@ -2,6 +2,7 @@ package ai.oneinbox.edge.sip.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
@@ -9,6 +10,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds and starts one real {@code sipp} process (the SIP peer of the end-to-end and load tests).
@@ -34,8 +37,8 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * Scenarios are named relative to the test resources folder {@code sipp/} or given as a path; SIPp's
- * built-in scenarios ({@code uac}, {@code uas}) by {@link #builtinUac} / {@link #builtinUas}.
+ * Scenarios are named relative to the testkit's classpath folder {@code sipp/} (= loadtests/scenarios) or
+ * given as a path; SIPp's built-in scenarios ({@code uac}, {@code uas}) by {@link #builtinUac} / {@link #builtinUas}.
  */
 public final class Sipp {
 
@@ -79,7 +82,7 @@ public final class Sipp {
     this.remote = remote;
   }
 
-  /** A client run of {@code scenario} (a file under the test resources' {@code sipp/}, or a path) against {@code target}. */
+  /** A client run of {@code scenario} (a file of loadtests/scenarios, or a path) against {@code target}. */
   public static Sipp uac(String scenario, InetSocketAddress target) {
     Path file = scenarioFile(scenario);
     return new Sipp(List.of("-sf", file.toString()), stem(file), Optional.of(target));
@@ -287,7 +290,7 @@ public final class Sipp {
     throw new IllegalStateException(MISSING);
   }
 
-  /** A scenario file: a path that exists, or a name under the test resources folder {@code sipp/}. */
+  /** A scenario file: a path that exists, or a name of loadtests/scenarios (classpath folder {@code sipp/}). */
   public static Path scenarioFile(String scenario) {
     Path direct = Path.of(scenario);
     if (direct.isAbsolute() && Files.isRegularFile(direct)) {
@@ -295,14 +298,47 @@ public final class Sipp {
     }
     URL url = Sipp.class.getResource("/sipp/" + scenario);
     if (url == null) {
-      throw new IllegalArgumentException("no SIPp scenario sipp/" + scenario + " in the test resources");
+      throw new IllegalArgumentException("no SIPp scenario sipp/" + scenario + " (loadtests/scenarios) on the classpath");
     }
-    try {
-      return Path.of(url.toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("bad scenario location " + url, e);
+    if ("file".equals(url.getProtocol())) {
+      try {
+        return Path.of(url.toURI());
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("bad scenario location " + url, e);
+      }
     }
+    return extracted(scenario, url);
   }
+
+  /**
+   * SIPp reads files: a scenario inside the testkit jar (a reactor build resolves it as a jar) is copied
+   * once per JVM into a temporary folder, under its own name.
+   */
+  private static Path extracted(String scenario, URL url) {
+    return EXTRACTED.computeIfAbsent(scenario, name -> {
+      try {
+        Path file = extractedRoot().resolve(name).normalize();
+        Files.createDirectories(file.getParent());
+        try (InputStream in = url.openStream()) {
+          Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return file;
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not extract SIPp scenario " + url, e);
+      }
+    });
+  }
+
+  private static synchronized Path extractedRoot() throws IOException {
+    if (extractedRoot == null) {
+      extractedRoot = Files.createTempDirectory("oneinbox-sipp-scenarios");
+      extractedRoot.toFile().deleteOnExit();
+    }
+    return extractedRoot;
+  }
+
+  private static final Map<String, Path> EXTRACTED = new ConcurrentHashMap<>();
+  private static Path extractedRoot;
 
   private static String stem(Path file) {
     String f = file.getFileName().toString();
