@@ -9,10 +9,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import sun.misc.Signal;
 
 /**
- * {@code bin/edge}: reads the configuration, starts the node, logs one ready line, and on SIGTERM drains and
- * stops it. Exit codes: 0 after a clean stop, 2 for a configuration error, 1 when start-up fails otherwise.
+ * {@code bin/edge}: reads the configuration, starts the node, logs one ready line, and on SIGTERM (or SIGINT)
+ * drains and stops it. Exit codes: 0 after a clean stop, 2 for a configuration error, 1 when start-up fails
+ * otherwise.
  */
 public final class EdgeMain {
     static final int EXIT_CONFIG = 2;
@@ -28,13 +30,25 @@ public final class EdgeMain {
     public static void main(String[] args) {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        int code = run(args, System.getenv(), System.err);
-        if (code != 0) {
-            System.exit(code);
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        // SIGTERM (and Ctrl-C) asks for a clean stop instead of starting the JVM's exit: run() drains and
+        // closes the node and returns 0, which becomes the exit status. Left to the JVM, a SIGTERM always
+        // exits 143 whatever the hooks do. Installed here, not in run(), so tests never replace the handlers.
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> stopRequested.countDown());
         }
+        System.exit(run(args, System.getenv(), System.err, stopRequested));
     }
 
     static int run(String[] args, Map<String, String> environment, PrintStream err) {
+        return run(args, environment, err, new CountDownLatch(1));
+    }
+
+    /**
+     * Starts the node and runs it until {@code stopRequested} opens (then drains, stops and returns 0), or
+     * until the JVM exits otherwise (its shutdown hook then stops the node).
+     */
+    static int run(String[] args, Map<String, String> environment, PrintStream err, CountDownLatch stopRequested) {
         Path configFile = Path.of("config", "edge.yaml");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -66,27 +80,20 @@ public final class EdgeMain {
         Logger log = LoggerFactory.getLogger(EdgeMain.class);
         // The hook is in place before anything starts: a SIGTERM during start-up waits for the start to end,
         // then stops what it started (the embedded PostgreSQL above all), instead of leaving it running.
+        // The hook covers every other way the JVM can end (System.exit elsewhere, SIGHUP): it stops the node
+        // unless run() already did, and flushes the asynchronous console appender before the JVM halts.
         AtomicReference<EdgeNode> running = new AtomicReference<>();
         CountDownLatch startEnded = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 startEnded.await();
-                EdgeNode n = running.get();
-                if (n != null) {
-                    log.info("stopping: draining, then closing SIP, API, feed and database");
-                    n.drain();
-                    n.close();
-                    log.info("stopped");
-                }
+                stop(running, log);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                // The console appender is asynchronous: flush it before the JVM halts.
                 if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
                     context.stop();
                 }
-                stopped.countDown();
             }
         }, "edge-shutdown"));
         EdgeNode node;
@@ -105,11 +112,23 @@ public final class EdgeMain {
         }
         log.info("ready: {}", node.describe());
         try {
-            stopped.await();
+            stopRequested.await();
+            stop(running, log);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Drains and closes the node once, whoever asks first (run() on a stop request, or the shutdown hook). */
+    private static void stop(AtomicReference<EdgeNode> running, Logger log) throws InterruptedException {
+        EdgeNode n = running.getAndSet(null);
+        if (n != null) {
+            log.info("stopping: draining, then closing SIP, API, feed and database");
+            n.drain();
+            n.close();
+            log.info("stopped");
+        }
     }
 
     private static String usage() {

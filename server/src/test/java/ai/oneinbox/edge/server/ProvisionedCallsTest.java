@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProvisionedCallsTest {
     private static final String ADMIN = "it-admin-key-0123456789abcdef";
     private static final String NUMBER = "+14155550100";
-    private static final Path SCENARIOS = Path.of("..", "sip-edge", "src", "test", "resources", "sipp").toAbsolutePath();
+    private static final Path SCENARIOS = Path.of("..", "loadtests", "scenarios").toAbsolutePath();
     private static final Duration EXIT = Duration.ofSeconds(40);
     private static final ObjectMapper JSON = new ObjectMapper();
 
