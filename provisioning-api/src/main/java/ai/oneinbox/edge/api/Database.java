@@ -75,19 +75,30 @@ public final class Database implements AutoCloseable {
         try {
             Files.createDirectories(pgDir);
             stopLeftOver(pgDir, Duration.ofSeconds(30));
+            String password = EmbeddedPassword.load(dataDir);
+            boolean required = EmbeddedPassword.isRequired(pgDir);
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(pgDir)
                     .setCleanDataDirectory(false)
                     .setPort(freeLoopbackPort())
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setRegisterShutdownHook(stopOnJvmExit)
+                    .setConnectConfig("password", password) // its readiness check, once the password is required
                     .start();
+            if (!required) {
+                try {
+                    EmbeddedPassword.require(pg.getPostgresDatabase(), pgDir, password);
+                } catch (RuntimeException e) {
+                    pg.close();
+                    throw e;
+                }
+            }
             PgConnectOptions options = new PgConnectOptions()
                     .setHost("127.0.0.1")
                     .setPort(pg.getPort())
                     .setDatabase("postgres")
                     .setUser("postgres")
-                    .setPassword("postgres");
+                    .setPassword(password);
             return new Database(options, config.poolSize(), Optional.of(pg));
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start in " + pgDir, e);

@@ -2,6 +2,8 @@ package ai.oneinbox.edge.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.oneinbox.edge.routing.E164;
@@ -17,6 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,6 +32,46 @@ import org.junit.jupiter.api.Timeout;
  * key, and everything still there after a restart.
  */
 class EmbeddedDatabaseTest {
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void theEmbeddedServerWantsTheDataDirectorysOwnPasswordNotTheWellKnownOne() throws Exception {
+        Path dataDir = Files.createTempDirectory("edge-embedded-password");
+        String password;
+        try (Database db = Database.start(DatabaseConfig.DEFAULTS, dataDir)) {
+            Path file = dataDir.resolve("pg-password");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            password = Files.readString(file).strip();
+            assertEquals(password, db.connectOptions().getPassword(), "the store connects with it");
+            assertRefused(db, "postgres");
+            assertRefused(db, "not-the-password");
+            assertConnects(db, password);
+        }
+        // The next start on the same directory: the same password, still required.
+        try (Database db = Database.start(DatabaseConfig.DEFAULTS, dataDir)) {
+            assertEquals(password, Files.readString(dataDir.resolve("pg-password")).strip());
+            assertRefused(db, "postgres");
+            assertConnects(db, password);
+        }
+        // Another data directory gets another password.
+        Path other = Files.createTempDirectory("edge-embedded-password");
+        assertNotEquals(password, EmbeddedPassword.load(other));
+    }
+
+    private static void assertRefused(Database db, String password) {
+        SQLException e = assertThrows(SQLException.class, () -> connect(db, password).close());
+        assertEquals("28P01", e.getSQLState(), "password authentication failed: " + e.getMessage());
+    }
+
+    private static void assertConnects(Database db, String password) throws SQLException {
+        try (Connection c = connect(db, password)) {
+            assertTrue(c.isValid(5));
+        }
+    }
+
+    private static Connection connect(Database db, String password) throws SQLException {
+        return DriverManager.getConnection(db.jdbcUrl(), "postgres", password);
+    }
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)

@@ -79,6 +79,7 @@ class ConfigLoaderTest {
         Map<String, String> env = Map.ofEntries(
                 Map.entry("EDGE_SIP_HOST", "127.0.0.1"),
                 Map.entry("EDGE_SIP_PORT", "15060"),
+                Map.entry("EDGE_SIP_ADVERTISED_HOST", "sip-edge.example.test"),
                 Map.entry("EDGE_API_PORT", "18080"),
                 Map.entry("EDGE_DATA_DIR", "/tmp/edge-data"),
                 Map.entry("EDGE_DB_URL", "postgresql://postgres@127.0.0.1:5432/edge"),
@@ -91,6 +92,7 @@ class ConfigLoaderTest {
         EdgeConfig c = ConfigLoader.load(SHIPPED, env);
         assertEquals("127.0.0.1", c.sip().host());
         assertEquals(15060, c.sip().port());
+        assertEquals("sip-edge.example.test", c.sip().advertisedHost());
         assertEquals(18080, c.api().port());
         assertEquals(Path.of("/tmp/edge-data"), c.dataDir());
         assertEquals(Optional.of("postgresql://postgres@127.0.0.1:5432/edge"), c.database().url());
