@@ -47,7 +47,10 @@ final class ApiKeys {
             known |= MessageDigest.isEqual(h, presented);
         }
         if (!known) {
-            Problems.send(ctx, new ApiProblem(403, "forbidden", "Forbidden", "this API key is not valid", List.of()));
+            // RFC 6750 §3.1: a key that is not (or no longer) valid is 401 invalid_token, not 403.
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"oneinbox\", error=\"invalid_token\"");
+            Problems.send(ctx, new ApiProblem(401, "unauthenticated", "Unauthenticated", "this API key is not valid",
+                    List.of()));
             return;
         }
         ctx.next();

@@ -111,6 +111,7 @@ public final class ProvisioningApi implements AutoCloseable {
         Problems problems = new Problems(config.maxBodyBytes());
         Buffer openapi = openApiDocument();
         router.route().handler(ctx -> observe(ctx, registry));
+        router.route().handler(InputGuard::request);
         router.get("/health/live").handler(ProvisioningApi::live);
         router.get("/health/ready").handler(ctx -> ready(ctx, pool, table));
         router.get("/metrics").handler(ctx -> ctx.response()
@@ -119,6 +120,7 @@ public final class ProvisioningApi implements AutoCloseable {
         router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openapi));
         router.route("/v1/*").handler(keys::authenticate);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+        router.route("/v1/*").handler(InputGuard::body);
         byo.mount(router);
         new NumberHandlers(pool, provider, config.defaultRegion(), byo).mount(router);
         new AgentHandlers(pool, secrets).mount(router);

@@ -55,7 +55,8 @@ class HttpSurfaceTest {
         assertEquals("application/problem+json", none.header("Content-Type"));
         assertTrue(none.header("WWW-Authenticate").startsWith("Bearer"));
         Response wrong = node.send(HttpRequest.newBuilder(node.uri("/v1/agents")).header("Authorization", "Bearer nope").GET().build());
-        assertEquals(403, wrong.status());
+        assertEquals(401, wrong.status(), "RFC 6750 §3.1: an invalid token is 401");
+        assertEquals("Bearer realm=\"oneinbox\", error=\"invalid_token\"", wrong.header("WWW-Authenticate"));
         Response basic = node.send(HttpRequest.newBuilder(node.uri("/v1/agents")).header("Authorization", "Basic eDp5").GET().build());
         assertEquals(401, basic.status());
         assertEquals(200, node.get("/v1/agents").status());
