@@ -6,8 +6,6 @@ import ai.oneinbox.edge.api.provider.AvailableNumber;
 import ai.oneinbox.edge.api.provider.NumberProvider;
 import ai.oneinbox.edge.api.provider.NumberSearch;
 import ai.oneinbox.edge.api.provider.NumberType;
-import ai.oneinbox.edge.api.provider.PurchaseRequest;
-import ai.oneinbox.edge.api.provider.PurchaseResult;
 import ai.oneinbox.edge.routing.E164;
 import ai.oneinbox.edge.routing.InboundRouting;
 import ai.oneinbox.edge.routing.NumberRoute;
@@ -20,7 +18,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -30,32 +27,28 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/phone-numbers}: Path A (search, then buy a chosen number), Path B (auto-assign), Path C
  * (register a number owned in Twilio or Telnyx), and list / get / patch / release.
  *
- * <p>A purchase never holds a transaction open across the provider call: the intent is recorded, the
- * provider is asked, then one transaction wires the number, appends its route change and stores the
- * Idempotency-Key reply. If that transaction fails, the number is released at the provider again.
+ * <p>Handlers read and validate the request and answer it; the purchase saga of Paths A and B is
+ * {@link NumberPurchases}, SQL is in the repositories.
  */
 final class NumberHandlers {
 
-    private static final Logger log = LoggerFactory.getLogger(NumberHandlers.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Candidates tried by one auto-assign before giving up (each lost race moves to another). */
-    static final int AUTO_ASSIGN_ATTEMPTS = 12;
 
     private final Pool pool;
     private final NumberProvider provider;
+    private final NumberPurchases purchases;
     private final String region;
     private final ByoChecks byo;
 
     NumberHandlers(Pool pool, NumberProvider provider, String region, ByoChecks byo) {
         this.pool = pool;
         this.provider = provider;
+        this.purchases = new NumberPurchases(pool, provider);
         this.region = region;
         this.byo = byo;
     }
@@ -129,103 +122,12 @@ final class NumberHandlers {
                     }
                     Idempotency.Claim claim = ((Idempotency.Outcome.Run) outcome).claim();
                     return (number.isPresent()
-                            ? buy(number.get(), agentId, inbound, claim)
-                            : autoAssign(country.orElse(region), areaCode, agentId, inbound, claim))
+                            ? purchases.buy(number.get(), agentId, inbound, claim)
+                            : purchases.autoAssign(country.orElse(region), areaCode, agentId, inbound, claim))
                             .recover(e -> Idempotency.release(pool, claim).transform(ignored -> Future.failedFuture(e)));
                 })
                 .onSuccess(reply -> reply.send(ctx))
                 .onFailure(ctx::fail);
-    }
-
-    /** Path A. */
-    private Future<Reply> buy(E164 number, String agentId, Optional<InboundRouting> inbound, Idempotency.Claim claim) {
-        String intentId = claim.intentId().orElseGet(NumberHandlers::newIntentId);
-        return pool.withTransaction(tx -> requireAgents(tx, agentId, inbound)
-                        .compose(ok -> NumberRepository.find(tx, number))
-                        .compose(existing -> existing.isPresent()
-                                ? Future.failedFuture(ApiProblem.conflict(number + " is already registered"))
-                                : recordIntent(tx, intentId, number, agentId)))
-                .compose(ok -> provider.purchase(new PurchaseRequest(intentId, number)))
-                .compose(result -> {
-                    if (result instanceof PurchaseResult.Purchased bought) {
-                        return wire(bought.number(), agentId, inbound, intentId, claim);
-                    }
-                    PurchaseResult.Unavailable gone = (PurchaseResult.Unavailable) result;
-                    return markIntent(intentId, "failed").transform(ignored ->
-                            Future.failedFuture(ApiProblem.conflict(number + " is not available: " + gone.reason())));
-                });
-    }
-
-    /** Path B: pick an available number near the wish, buy it; a lost race moves on to another candidate. */
-    private Future<Reply> autoAssign(String country, Optional<String> areaCode, String agentId,
-                                     Optional<InboundRouting> inbound, Idempotency.Claim claim) {
-        return pool.withTransaction(tx -> requireAgents(tx, agentId, inbound))
-                .compose(ok -> attempt(country, areaCode, agentId, inbound, claim, 1));
-    }
-
-    private Future<Reply> attempt(String country, Optional<String> areaCode, String agentId,
-                                  Optional<InboundRouting> inbound, Idempotency.Claim claim, int attempt) {
-        if (attempt > AUTO_ASSIGN_ATTEMPTS) {
-            return Future.failedFuture(ApiProblem.conflict("no number could be assigned after "
-                    + AUTO_ASSIGN_ATTEMPTS + " attempts (others bought the candidates first); retry"));
-        }
-        String intentId = claim.intentId().orElseGet(NumberHandlers::newIntentId);
-        return provider.search(new NumberSearch(country, areaCode, Optional.empty(), NumberSearch.MAX_LIMIT))
-                .compose(candidates -> {
-                    if (candidates.isEmpty()) {
-                        return Future.failedFuture(ApiProblem.conflict("no numbers available in " + country
-                                + areaCode.map(a -> " area code " + a).orElse("")));
-                    }
-                    // A random pick spreads concurrent auto-assigns over the candidates instead of all
-                    // racing for the first one.
-                    E164 pick = candidates.get(RANDOM.nextInt(candidates.size())).number();
-                    return pool.withTransaction(tx -> recordIntent(tx, intentId, pick, agentId))
-                            .compose(ok -> provider.purchase(new PurchaseRequest(intentId, pick)));
-                })
-                .compose(result -> result instanceof PurchaseResult.Purchased bought
-                        ? wire(bought.number(), agentId, inbound, intentId, claim)
-                                .recover(e -> e instanceof ApiProblem p && p.status() == 409 && p.errors().isEmpty()
-                                        ? attempt(country, areaCode, agentId, inbound, claim, attempt + 1)
-                                        : Future.failedFuture(e))
-                        // A lost race bought nothing: close its intent so the reconciler need not ask the provider.
-                        : markIntent(intentId, "failed").transform(ignored -> attempt(country, areaCode, agentId, inbound, claim, attempt + 1)));
-    }
-
-    /** The one transaction that makes a bought number routable; on failure the purchase is undone. */
-    private Future<Reply> wire(E164 number, String agentId, Optional<InboundRouting> inbound, String intentId,
-                               Idempotency.Claim claim) {
-        NumberRoute route = new NumberRoute(number, agentId, inbound, Ownership.of(provider.kind()));
-        return pool.withTransaction(tx -> NumberRepository.insert(tx, route)
-                        .compose(record -> FeedWriter.numberUpserted(tx, route).map(record))
-                        .compose(record -> tx.preparedQuery("update purchase_intents set status = 'completed', updated_at = now() where id = $1")
-                                .execute(Tuple.of(intentId)).map(record))
-                        .compose(record -> claim.complete(tx, Reply.created(Json.number(record)))))
-                .recover(e -> provider.release(number)
-                        .compose(ok -> markIntent(intentId, "released"))
-                        .transform(ignored -> {
-                            log.info("Purchase of {} not wired ({}); released it", number, e.getMessage());
-                            return Future.failedFuture(e);
-                        }));
-    }
-
-    private Future<Void> recordIntent(SqlConnection tx, String intentId, E164 number, String agentId) {
-        return tx.preparedQuery("insert into purchase_intents (id, e164, provider, agent_id, status)"
-                        + " values ($1, $2, $3, $4, 'pending') on conflict (id) do update set e164 = excluded.e164,"
-                        + " agent_id = excluded.agent_id, status = 'pending', updated_at = now()")
-                .execute(Tuple.of(intentId, number.value(), RouteJson.providerName(provider.kind()), agentId))
-                .mapEmpty();
-    }
-
-    private Future<Void> markIntent(String intentId, String status) {
-        return pool.preparedQuery("update purchase_intents set status = $2, updated_at = now() where id = $1")
-                .execute(Tuple.of(intentId, status))
-                .mapEmpty();
-    }
-
-    private static String newIntentId() {
-        byte[] raw = new byte[12];
-        RANDOM.nextBytes(raw);
-        return "pi_" + HexFormat.of().formatHex(raw);
     }
 
     // ---- Path C: bring your own number ------------------------------------------------------------------
@@ -282,13 +184,9 @@ final class NumberHandlers {
                                                    String termination) {
         Trunk fresh = new Trunk("trk_" + HexFormat.of().formatHex(randomBytes(8)), kind, termination, List.of(),
                 Optional.of(integration.id()), integration.binding(), 0);
-        // on conflict do nothing: a concurrent import of the same trunk waits for ours and then finds it.
-        return tx.preparedQuery("insert into trunks (" + TrunkRepository.COLUMNS + ") values ($1, $2, $3, $4, $5, $6, $7)"
-                        + " on conflict (termination_uri) do nothing returning id")
-                .execute(Tuple.tuple().addString(fresh.id()).addString(RouteJson.providerName(kind)).addString(termination)
-                        .addArrayOfString(new String[0]).addString(integration.id())
-                        .addString(integration.binding().orElse(null)).addInteger(0))
-                .compose(inserted -> inserted.rowCount() == 1
+        // A concurrent import of the same trunk waits for ours and then finds it.
+        return TrunkRepository.insertIfAbsent(tx, fresh)
+                .compose(inserted -> inserted
                         ? FeedWriter.trunkUpserted(tx, fresh).map(fresh)
                         : TrunkRepository.findByTerminationUri(tx, termination).map(found -> {
                             TrunkRecord existing = found.orElseThrow(() -> ApiProblem.conflict("trunk " + termination + " was removed concurrently; retry"));
@@ -365,18 +263,7 @@ final class NumberHandlers {
                             NumberRecord gone = found.orElseThrow(() -> ApiProblem.notFound("no number " + number));
                             return FeedWriter.numberRemoved(tx, number).map(gone);
                         }))
-                .compose(gone -> {
-                    Ownership o = gone.route().ownership();
-                    // Bought through the platform's provider (Paths A/B): give it back. A brought-in number
-                    // (Path C) stays the customer's.
-                    if (o.integrationId().isEmpty() && o.provider() == provider.kind()) {
-                        return provider.release(number).recover(e -> {
-                            log.warn("{} unregistered but not released at {}: {}", number, provider.kind(), e.toString());
-                            return Future.succeededFuture();
-                        });
-                    }
-                    return Future.succeededFuture();
-                })
+                .compose(purchases::giveBack)
                 .onSuccess(ok -> ctx.response().setStatusCode(204).end())
                 .onFailure(ctx::fail);
     }

@@ -1,12 +1,12 @@
 package ai.oneinbox.edge.api;
 
+import ai.oneinbox.edge.api.PurchaseRepository.Pending;
+import ai.oneinbox.edge.api.PurchaseRepository.Status;
 import ai.oneinbox.edge.api.provider.NumberProvider;
 import ai.oneinbox.edge.api.provider.OwnedNumber;
 import ai.oneinbox.edge.routing.E164;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,53 +50,37 @@ final class PurchaseReconciler {
     }
 
     Future<Outcome> reconcile() {
-        String kind = RouteJson.providerName(provider.kind());
-        return pool.preparedQuery("select i.id, i.e164, exists (select 1 from numbers n where n.e164 = i.e164)"
-                        + " from purchase_intents i where i.status = 'pending' and i.provider = $1"
-                        + " and i.updated_at < now() - make_interval(secs => $2) order by i.created_at")
-                .execute(Tuple.of(kind, (double) grace.toMillis() / 1000.0))
-                .compose(rows -> {
-                    if (rows.size() == 0) {
-                        return Future.succeededFuture(new Outcome(List.of(), List.of(), List.of()));
-                    }
-                    List<Row> pending = new ArrayList<>();
-                    rows.forEach(pending::add);
-                    return provider.listOwned().compose(owned -> settle(pending, owned));
-                });
+        return PurchaseRepository.pendingOlderThan(pool, provider.kind(), grace).compose(pending -> pending.isEmpty()
+                ? Future.succeededFuture(new Outcome(List.of(), List.of(), List.of()))
+                : provider.listOwned().compose(owned -> settle(pending, owned)));
     }
 
-    private Future<Outcome> settle(List<Row> pending, List<OwnedNumber> owned) {
+    private Future<Outcome> settle(List<Pending> pending, List<OwnedNumber> owned) {
         Set<Long> held = new HashSet<>();
         owned.forEach(o -> held.add(o.number().value()));
         List<E164> completed = new ArrayList<>();
         List<E164> released = new ArrayList<>();
         List<E164> failed = new ArrayList<>();
         Future<Void> chain = Future.succeededFuture();
-        for (Row row : pending) {
-            String intent = row.getString(0);
-            E164 number = E164.of(row.getLong(1));
-            boolean wired = row.getBoolean(2);
+        for (Pending p : pending) {
+            E164 number = p.number();
             chain = chain.compose(ok -> {
-                if (wired) {
+                if (p.wired()) {
                     completed.add(number);
-                    return mark(intent, "completed");
+                    return PurchaseRepository.settle(pool, p.intentId(), Status.COMPLETED).mapEmpty();
                 }
                 if (held.contains(number.value())) {
                     return provider.release(number).compose(r -> {
                         released.add(number);
-                        log.warn("Purchase {} of {} was interrupted after the provider sold it; released it", intent, number);
-                        return mark(intent, "released");
+                        log.warn("Purchase {} of {} was interrupted after the provider sold it; released it",
+                                p.intentId(), number);
+                        return PurchaseRepository.settle(pool, p.intentId(), Status.RELEASED).mapEmpty();
                     });
                 }
                 failed.add(number);
-                return mark(intent, "failed");
+                return PurchaseRepository.settle(pool, p.intentId(), Status.FAILED).mapEmpty();
             });
         }
         return chain.map(ok -> new Outcome(List.copyOf(completed), List.copyOf(released), List.copyOf(failed)));
-    }
-
-    private Future<Void> mark(String intent, String status) {
-        return pool.preparedQuery("update purchase_intents set status = $2, updated_at = now() where id = $1 and status = 'pending'")
-                .execute(Tuple.of(intent, status)).mapEmpty();
     }
 }

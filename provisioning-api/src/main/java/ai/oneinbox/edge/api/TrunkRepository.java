@@ -69,6 +69,17 @@ final class TrunkRepository {
                         : e));
     }
 
+    /**
+     * Inserts a trunk without digest credentials unless one with its termination URI exists (a concurrent
+     * insert of the same URI waits for the other transaction). Returns whether this call inserted it.
+     */
+    static Future<Boolean> insertIfAbsent(SqlClient tx, Trunk t) {
+        return tx.preparedQuery("insert into trunks (" + COLUMNS + ") values ($1, $2, $3, $4, $5, $6, $7)"
+                        + " on conflict (termination_uri) do nothing returning id")
+                .execute(values(t))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
     /** Updates; an absent {@code sealedPassword} keeps the stored one unless {@code clearPassword}. */
     static Future<TrunkRecord> update(SqlClient tx, Trunk t, Optional<String> sipUsername,
                                       Optional<byte[]> sealedPassword, boolean clearPassword) {
